@@ -25,6 +25,29 @@ export class Registry {
   all(): ActivationDefinition[] {
     return [...this.#byName.values()];
   }
+
+  /** Names close to a misspelt one (edit distance, or one containing the other), closest first. */
+  closest(name: string, limit = 3): string[] {
+    const wanted = name.toLowerCase();
+    return this.names()
+      .map((n) => ({ n, d: editDistance(wanted, n) }))
+      .filter(({ n, d }) => d <= Math.max(2, Math.floor(n.length / 3)) || n.includes(wanted) || wanted.includes(n))
+      .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+      .slice(0, limit)
+      .map(({ n }) => n);
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 export const registry = new Registry(ALL_DEFINITIONS);

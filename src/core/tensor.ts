@@ -52,7 +52,7 @@ export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
 
 /** Why a nested value is not a rectangular array of finite numbers; `path` is the element index. */
 export interface NestedArrayProblem {
-  reason: 'not_a_number' | 'not_finite' | 'ragged' | 'too_deep' | 'empty';
+  reason: 'not_a_number' | 'not_finite' | 'ragged' | 'too_deep' | 'empty' | 'too_many';
   path: number[];
   message: string;
 }
@@ -63,23 +63,23 @@ export type NestedParse = { ok: true; tensor: Tensor } | { ok: false; problem: N
  * Flattens a number or a rectangular nested array (rank 0..maxRank) into a float64 tensor.
  * Iterative, so a 100 000-deep nesting is a problem report, not a stack overflow.
  */
-export function fromNested(value: unknown, maxRank = MAX_RANK): NestedParse {
+export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX_RANK): NestedParse {
   // Shape from the first element at each depth.
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
     if (shape.length === maxRank) {
-      return fail('too_deep', [], `nesting deeper than the maximum rank ${maxRank}`);
+      return fail('too_deep', [], `nested deeper than the maximum rank ${maxRank}`);
     }
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
   }
-  if (shape.length > 0 && shape[shape.length - 1] === 0 && shape.length >= 1) {
-    // An empty axis is allowed only as the last probed axis with nothing below it.
-    if (sizeOf(shape) === 0) return fail('empty', [], 'the array is empty; at least one element is required');
-  }
   const size = sizeOf(shape);
+  if (size === 0) return fail('empty', [], 'empty array; at least one element is required');
+  if (size > maxElements) {
+    return fail('too_many', [], `${size} elements (shape [${shape.join(', ')}]) exceed the limit of ${maxElements}`);
+  }
   const data = new Float64Array(size);
   if (shape.length === 0) {
     const problem = checkNumber(value, []);
@@ -92,7 +92,6 @@ export function fromNested(value: unknown, maxRank = MAX_RANK): NestedParse {
   const index: number[] = [0];
   let out = 0;
   const rank = shape.length;
-  if ((value as unknown[]).length !== shape[0]) return fail('ragged', [], 'ragged array');
   while (arrays.length > 0) {
     const depth = arrays.length - 1;
     const arr = arrays[depth];
@@ -132,7 +131,11 @@ export function fromNested(value: unknown, maxRank = MAX_RANK): NestedParse {
 function checkNumber(item: unknown, path: number[]): NestedArrayProblem | undefined {
   if (typeof item === 'number') {
     if (Number.isFinite(item)) return undefined;
-    return { reason: 'not_finite', path: [...path], message: 'is not a finite number (JSON cannot carry Infinity or NaN; use the binary transport)' };
+    return {
+      reason: 'not_finite',
+      path: [...path],
+      message: 'not a finite number (a JSON number too large for float64, such as 1e400)',
+    };
   }
   if (Array.isArray(item)) {
     return { reason: 'ragged', path: [...path], message: 'ragged array: expected a number, got an array' };

@@ -1,0 +1,69 @@
+// The catalogue of error codes: every error the API answers carries one of these codes.
+
+export interface ErrorEntry {
+  statusCode: number;
+  /** When a client sees it and what to do. Documented in openapi.yaml. */
+  description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  RECTIFIER_INVALID_JSON: { statusCode: 400, description: 'The body is not valid JSON.' },
+  RECTIFIER_INVALID_BODY: {
+    statusCode: 400,
+    description: 'The body does not match the request schema (missing or unknown field, wrong type).',
+  },
+  RECTIFIER_INVALID_TENSOR: {
+    statusCode: 400,
+    description: 'x or grad_output is not a rectangular array of finite numbers of rank 0 to 8; the message names the element index.',
+  },
+  RECTIFIER_INVALID_PARAMS: {
+    statusCode: 400,
+    description: 'A parameter is unknown, missing, out of range, or does not fit the input shape.',
+  },
+  RECTIFIER_SHAPE_MISMATCH: {
+    statusCode: 400,
+    description: "grad_output does not have the shape of the function's output.",
+  },
+  RECTIFIER_UNKNOWN_FUNCTION: {
+    statusCode: 404,
+    description: 'No activation function has this name; the message lists close names.',
+  },
+  RECTIFIER_NOT_FOUND: { statusCode: 404, description: 'No route matches the method and path.' },
+  RECTIFIER_NOT_ACCEPTABLE: {
+    statusCode: 406,
+    description: 'The Accept header excludes every representation this route can answer with.',
+  },
+  RECTIFIER_BODY_TOO_LARGE: { statusCode: 413, description: 'The request body exceeds the configured byte limit.' },
+  RECTIFIER_TOO_MANY_ELEMENTS: {
+    statusCode: 413,
+    description: 'A tensor has more elements than the configured limit.',
+  },
+  RECTIFIER_UNSUPPORTED_MEDIA_TYPE: {
+    statusCode: 415,
+    description: 'The Content-Type is not one this route accepts (application/json).',
+  },
+  RECTIFIER_NON_FINITE_RESULT: {
+    statusCode: 422,
+    description: 'The result holds a value JSON cannot carry (Infinity or NaN); use the binary transport.',
+  },
+  RECTIFIER_INTERNAL: {
+    statusCode: 500,
+    description: 'An unexpected failure; the body never carries internal details. Logged with the request id.',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** An error meant for the client: its code fixes the status; its message is shown as it is. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].statusCode;
+  }
+}
