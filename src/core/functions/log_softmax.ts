@@ -1,0 +1,57 @@
+// log_softmax: the logarithm of softmax along an axis, computed without forming softmax.
+import { Type } from '@sinclair/typebox';
+import { defineActivation } from '../definition.js';
+import { axisLayout, normalizeDim } from '../tensor.js';
+import { ROW_FINITE, ROW_INF, checkDim, logSoftmaxBackward, scanRow, shiftLo } from './softmax_row.js';
+
+export const logSoftmax = defineActivation({
+  name: 'log_softmax',
+  summary: 'Logarithm of softmax along an axis: x minus the row\'s log-sum-exp.',
+  formula: 'x_i - \\log \\sum_{j} e^{x_j} \\quad (i, j \\text{ along } \\mathrm{dim})',
+  kind: 'axis',
+  params: Type.Object(
+    {
+      dim: Type.Integer({ default: -1, minimum: -8, maximum: 7, description: 'Axis along which the row is normalised; negative counts from the end.' }),
+    },
+    { additionalProperties: false },
+  ),
+  learnable: [],
+  hasKink: false,
+  // Values in (−inf, 0) (exactly 0 for a one-element row); not monotonic as a vector map.
+  properties: { monotonic: false, smooth: true, bounded: false, zeroCentred: false, range: '(-inf, 0]' },
+  check(params, shape) {
+    return checkDim(params.dim, shape.length);
+  },
+  forward(x, params) {
+    const src = x.data;
+    const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
+    const y = new Float64Array(src.length);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        const s = scanRow(src, base, inner, n, 1, false, y, base, inner);
+        if (s.status === ROW_FINITE) {
+          // log S = log1p(tail): S = 1 + tail loses the tail's low bits when it is small.
+          const lse = Math.log1p(s.tail);
+          const max = s.max;
+          for (let j = 0, p = base; j < n; j++, p += inner) {
+            const v = src[p];
+            const hi = v - max;
+            // hi ≤ 0 and lse ≥ 0: no cancellation; lo (exact remainder of x − max) is added last.
+            y[p] = hi === -Infinity ? hi : hi - lse + shiftLo(v, max, hi);
+          }
+        } else if (s.status === ROW_INF) {
+          // Entries below an infinite maximum: −inf. One entry at it: 0; several: undefined.
+          const top = s.infCount === 1 ? 0 : NaN;
+          for (let j = 0, p = base; j < n; j++, p += inner) y[p] = src[p] === s.max ? top : -Infinity;
+        } else {
+          for (let j = 0, p = base; j < n; j++, p += inner) y[p] = NaN;
+        }
+      }
+    }
+    return { data: y, shape: x.shape };
+  },
+  backward(x, gradOutput, params) {
+    return { gradInput: logSoftmaxBackward(x, gradOutput, params.dim), gradParams: {} };
+  },
+});
