@@ -24,7 +24,7 @@ for (const def of registry.all()) {
   try {
     file = loadReference(def.name);
   } catch (err) {
-    rows.push(`| ${def.name} | ${def.kind} | — | — | — | — | — | no: ${(err as Error).message} |`);
+    rows.push(`| ${def.name} | ${def.kind} | — | — | — | — | no: ${(err as Error).message} |`);
     problems.push((err as Error).message);
     continue;
   }
@@ -32,18 +32,17 @@ for (const def of registry.all()) {
   const s = summarize(results);
   if (s.withinBounds) within++;
   const q = (k: Quantity) => cell(s.worst[k], bounds[k]);
-  const roots = s.worstTodo.derivative === undefined ? '—' : formatUlp(s.worstTodo.derivative);
   const firstError = s.errors[0]?.slice(0, 160).replace(/\|/g, '\\|');
   const status = s.withinBounds ? 'yes' : firstError ? `no: ${firstError}` : 'no';
   rows.push(
     `| ${def.name} | ${def.kind} | ${q('forward')} | ${def.kind === 'elementwise' ? q('derivative') : '—'} | ` +
-      `${q('vjp')} | ${def.learnable.length > 0 ? q('params') : '—'} | ${roots} | ${status} |`,
+      `${q('vjp')} | ${def.learnable.length > 0 ? q('params') : '—'} | ${status} |`,
   );
   if (s.errors.length > 0) problems.push(`${def.name}: ${s.errors.length} problem(s), first: ${s.errors[0]}`);
   const show = (k: Quantity) => (s.worst[k] === undefined ? '—' : formatUlp(s.worst[k])).padStart(9);
   console.log(
     `${def.name.padEnd(13)} forward ${show('forward')}  derivative ${show('derivative')}  vjp ${show('vjp')}  ` +
-      `params ${show('params')}  roots ${roots.padStart(9)}  ${s.withinBounds ? 'ok' : s.errors.length > 0 ? 'ERROR' : 'OVER BOUND'}`,
+      `params ${show('params')}  ${s.withinBounds ? 'ok' : s.errors.length > 0 ? 'ERROR' : 'OVER BOUND'}`,
   );
 }
 const orphans = fixtureNames().filter((n) => registry.get(n) === undefined);
@@ -59,8 +58,8 @@ differences.
 
 ${within} of ${registry.names().length} functions are within their bounds. Bold: over the bound.
 
-| function | kind | forward | derivative | VJP | param grads | derivative roots (not enforced) | within bounds |
-|---|---|---|---|---|---|---|---|
+| function | kind | forward | derivative | VJP | param grads | within bounds |
+|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Bounds: elementwise forward and derivative ${BOUNDS.elementwise.forward} ULP, VJP ${BOUNDS.elementwise.vjp} ULP;

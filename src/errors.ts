@@ -20,6 +20,10 @@ export const ERROR_CATALOGUE = {
     statusCode: 400,
     description: 'A parameter is unknown, missing, out of range, or does not fit the input shape.',
   },
+  RECTIFIER_INVALID_BINARY: {
+    statusCode: 400,
+    description: 'A binary body whose X-Dtype, X-Shape or byte length do not agree; the message states the expected length.',
+  },
   RECTIFIER_SHAPE_MISMATCH: {
     statusCode: 400,
     description: "grad_output does not have the shape of the function's output.",

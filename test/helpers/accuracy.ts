@@ -58,7 +58,6 @@ export interface QuantityResult {
 export interface CaseResult {
   readonly label: string;
   readonly params: Record<string, unknown>;
-  readonly todo?: string;
   /** Set when the case could not be measured (params rejected, a kernel threw, wrong shape). */
   readonly errors: string[];
   readonly quantities: QuantityResult[];
@@ -78,7 +77,7 @@ function fmt(v: number): string {
 export function measureCase(def: ActivationDefinition, c: ReferenceCase): CaseResult {
   const elementwise = def.kind === 'elementwise';
   const bounds = elementwise ? BOUNDS.elementwise : BOUNDS.axis;
-  const result: CaseResult = { label: c.label, params: c.params, todo: c.todo, errors: [], quantities: [] };
+  const result: CaseResult = { label: c.label, params: c.params, errors: [], quantities: [] };
   const where = `${def.name} case ${c.label} params ${describeParams(c.params)}`;
 
   const resolved = resolveParams(def, c.params, c.shape);
@@ -220,23 +219,18 @@ function rowOf(def: ActivationDefinition, c: ReferenceCase, outIndex: number): n
 export interface Summary {
   /** Worst ULP per quantity over the enforced cases (undefined: nothing of that kind). */
   worst: Partial<Record<Quantity, number>>;
-  /** Worst ULP per quantity over the cases that are measured only (derivative roots). */
-  worstTodo: Partial<Record<Quantity, number>>;
   errors: string[];
   withinBounds: boolean;
 }
 
 export function summarize(results: readonly CaseResult[]): Summary {
-  const s: Summary = { worst: {}, worstTodo: {}, errors: [], withinBounds: true };
+  const s: Summary = { worst: {}, errors: [], withinBounds: true };
   for (const r of results) {
-    if (!r.todo) {
-      s.errors.push(...r.errors);
-      if (r.errors.length > 0) s.withinBounds = false;
-    }
+    s.errors.push(...r.errors);
+    if (r.errors.length > 0) s.withinBounds = false;
     for (const q of r.quantities) {
-      const target = r.todo ? s.worstTodo : s.worst;
-      target[q.quantity] = Math.max(target[q.quantity] ?? 0, q.worst);
-      if (!r.todo && !(q.worst <= q.bound)) s.withinBounds = false;
+      s.worst[q.quantity] = Math.max(s.worst[q.quantity] ?? 0, q.worst);
+      if (!(q.worst <= q.bound)) s.withinBounds = false;
     }
   }
   return s;
