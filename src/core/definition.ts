@@ -9,9 +9,15 @@ export type Kind = 'elementwise' | 'axis' | 'reduction';
 export type Kink = 'torch' | 'left' | 'right';
 export const KINKS: readonly Kink[] = ['torch', 'left', 'right'];
 
-/** A dense row-major float64 tensor. Rank 0 (a scalar) has shape [] and one element. */
+/** The element types a tensor may have: the binary transport's float32 and float64. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A dense row-major tensor. Rank 0 (a scalar) has shape [] and one element. Kernels compute in
+ * float64 whatever the element type and round once when they store into a Float32Array.
+ */
 export interface Tensor {
-  readonly data: Float64Array;
+  readonly data: FloatArray;
   readonly shape: readonly number[];
 }
 
@@ -57,9 +63,14 @@ export interface ActivationDefinition<S extends TObject = TObject> {
   check?(params: Static<S>, shape: readonly number[]): string | undefined;
   /** Output shape; defaults to the input's shape. */
   outputShape?(shape: readonly number[], params: Static<S>): number[];
-  forward(x: Tensor, params: Static<S>): Tensor;
-  /** Vector-Jacobian product: gradOutput has the output's shape. */
-  backward(x: Tensor, gradOutput: Tensor, params: Static<S>, kink: Kink): Gradient;
+  /**
+   * The output has x's element type. When `out` is given (the output's length, x's element type)
+   * the result is written there, so callers can reuse buffers or hand each worker a slice; a kernel
+   * never reads back from `out` (a Float32Array store has already rounded).
+   */
+  forward(x: Tensor, params: Static<S>, out?: FloatArray): Tensor;
+  /** Vector-Jacobian product: gradOutput has the output's shape; `out` receives grad_input. */
+  backward(x: Tensor, gradOutput: Tensor, params: Static<S>, kink: Kink, out?: FloatArray): Gradient;
 }
 
 /** Identity helper that keeps the params type of a definition literal. */

@@ -1,5 +1,5 @@
 // Shapes, strides and the conversion between nested number arrays and flat float64 tensors.
-import type { Tensor } from './definition.js';
+import type { FloatArray, Tensor } from './definition.js';
 
 export const MAX_RANK = 8;
 
@@ -160,7 +160,7 @@ export function toNested(t: Tensor): unknown {
   return build(data, shape, 0, 0);
 }
 
-function build(data: Float64Array, shape: readonly number[], axis: number, offset: number): unknown[] {
+function build(data: FloatArray, shape: readonly number[], axis: number, offset: number): unknown[] {
   const n = shape[axis];
   if (axis === shape.length - 1) {
     const row = new Array<number>(n);

@@ -142,7 +142,7 @@ function elementwise(t: TapTest, def: ActivationDefinition, raw: Params): void {
   const shifted = (d: number): Float64Array => {
     const xs = new Float64Array(n);
     for (let i = 0; i < n; i++) xs[i] = x[i] + d * step(x[i]);
-    return def.forward(tensorOf(xs, shape), params as never).data;
+    return def.forward(tensorOf(xs, shape), params as never).data as Float64Array;
   };
   const ys = callSafely(t, `${def.name} forward`, () => ({
     p: shifted(1), m: shifted(-1), p2: shifted(0.5), m2: shifted(-0.5),
@@ -173,7 +173,7 @@ function elementwise(t: TapTest, def: ActivationDefinition, raw: Params): void {
       const h = 1e-4 * Math.max(1, Math.abs(p0));
       const withParam = (d: number): Float64Array => {
         const v = Array.isArray(value) ? value.map((a, j) => (j === c ? (a as number) + d : a)) : p0 + d;
-        return def.forward(tensorOf(x, shape), { ...params, [name]: v } as never).data;
+        return def.forward(tensorOf(x, shape), { ...params, [name]: v } as never).data as Float64Array;
       };
       const loss = (d: number): number => {
         const y = withParam(d);
@@ -243,7 +243,7 @@ function axis(t: TapTest, def: ActivationDefinition, raw: Params): void {
     const moved = (d: number): Float64Array => {
       const xs = Float64Array.from(x);
       xs[k] += d;
-      return def.forward(tensorOf(xs, shape), params as never).data;
+      return def.forward(tensorOf(xs, shape), params as never).data as Float64Array;
     };
     const loss = (d: number): number => {
       const y = moved(d);

@@ -3,18 +3,29 @@ import t from 'tap';
 import stdlibErfc from '@stdlib/math-base-special-erfc';
 import {
   DD,
+  ERFCX_LIMIT,
   ddDiv,
+  ddMul,
   erfc,
   erfcDD,
+  erfcxPlain,
   expDD,
+  expLo,
+  expPlain,
   exponentOf,
   log1pDD,
+  log1pExpNegDD,
+  log1pExpPlain,
+  log1pLo,
+  log1pPlain,
   mulExp,
   productLo,
   scale2,
   sigmoidDD,
   siluPrime,
   tanhDD,
+  tanhshrinkRatio,
+  tanhshrinkSmallDD,
   twoProductLo,
   twoSumLo,
 } from '../../src/core/special.js';
@@ -103,4 +114,136 @@ t.test('log1p, sigmoid, tanh and silu\' in double-double', async (t) => {
   t.ok(Number.isNaN(sigmoidDD(NaN, 0)));
   t.same([tanhDD(Infinity), tanhDD(-Infinity), tanhDD(-0)], [1, -1, -0]);
   t.same([siluPrime(Infinity, 0), siluPrime(-Infinity, 0), siluPrime(0, 0)], [1, -0, 0.5]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The fast-path building blocks.
+
+/** mulberry32: seeded, so failures reproduce. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** |(h + l) - (rh + rl)| / |rh|: the relative error of a double-double (or a double, l = 0). */
+const rel = (h: number, l: number, rh: number, rl: number) => Math.abs(h - rh + (l - rl)) / Math.abs(rh);
+
+t.test('expLo carries e^x to 2^-58 with its low part, expPlain to 2^-50 (values from mpmath)', async (t) => {
+  const cases: [number, number, number][] = [
+    [-700.5, 5.980196118639791e-305, -2.87e-321],
+    [-0.3, 0.7408182206817179, -1.805530505953e-18],
+    [1e-5, 1.00001000005, 9.70188425858504e-17],
+    [3.7, 40.4473043600674, -1.2179541332469429e-15],
+    [707.9, 2.7356701980001243e307, 1.440212249891014e291],
+  ];
+  for (const [x, hi, lo] of cases) {
+    const h = expLo(x);
+    t.ok(rel(h, DD[1], hi, lo) < 2 ** -58, `expLo(${x})`);
+    t.ok(rel(expPlain(x), 0, hi, lo) < 2 ** -50, `expPlain(${x})`);
+  }
+  const rand = random(1);
+  let worstLo = 0;
+  let worstPlain = 0;
+  for (let i = 0; i < 20000; i++) {
+    const x = rand() * 1400 - 700;
+    const rh = expDD(x, 0);
+    const rl = DD[1];
+    const h = expLo(x);
+    worstLo = Math.max(worstLo, rel(h, DD[1], rh, rl));
+    worstPlain = Math.max(worstPlain, rel(expPlain(x), 0, rh, rl));
+  }
+  t.ok(worstLo < 2 ** -57, `expLo against expDD (2^-60): worst 2^${Math.log2(worstLo).toFixed(1)}`);
+  t.ok(worstPlain < 2 ** -50, `expPlain against expDD: worst 2^${Math.log2(worstPlain).toFixed(1)}`);
+});
+
+t.test('log1pLo carries log(1 + q) to 2^-58, log1pPlain to 2^-50 (values from mpmath)', async (t) => {
+  const cases: [number, number, number][] = [
+    [0.283, 0.24920108563349935, 2.393854003159471e-18],
+    [0.007812, 0.007781644317900872, -1.8838638570061408e-19],
+    [0.99, 0.688134638736401, 6.4875583863583315e-18],
+    [1e-5, 9.999950000333332e-6, -2.3868637284493416e-22],
+  ];
+  for (const [q, hi, lo] of cases) {
+    const h = log1pLo(q, 0);
+    t.ok(rel(h, DD[1], hi, lo) < 2 ** -58, `log1pLo(${q})`);
+    t.ok(rel(log1pPlain(q), 0, hi, lo) < 2 ** -50, `log1pPlain(${q})`);
+  }
+  // The low part of the argument counts: log1p(q + ql) = log1p(q) + ql/(1 + q).
+  const h1 = log1pLo(0.5, 2 ** -60);
+  const l1 = DD[1];
+  const h0 = log1pLo(0.5, 0);
+  const moved = (h1 - h0 + (l1 - DD[1])) / (2 ** -60 / 1.5);
+  t.ok(Math.abs(moved - 1) < 0.01, `ql moves the result by ql/(1 + q): ${moved}`);
+  const rand = random(2);
+  let worst = 0;
+  for (let i = 0; i < 20000; i++) {
+    const q = i % 2 ? rand() : 2 ** (-50 * rand());
+    const rh = log1pDD(q, 0);
+    const rl = DD[1];
+    worst = Math.max(worst, rel(log1pPlain(q), 0, rh, rl));
+  }
+  t.ok(worst < 2 ** -50, `log1pPlain against log1pDD: worst 2^${Math.log2(worst).toFixed(1)}`);
+});
+
+t.test('log1pExpPlain gives log(1 + e^-a) and σ(-a) to 2^-48 (values from mpmath)', async (t) => {
+  const cases: [number, number, number][] = [
+    [0, 0.6931471805599453, 0.5],
+    [0.7, 0.4031860488854579, 0.3318122278318339],
+    [5.03125, 0.006509409910152251, 0.006488269596656705],
+    [35.9, 2.5634691757977137e-16, 2.563469175797713e-16],
+    [36.1, log1pExpNegDD(-36.1, 0), sigmoidDD(-36.1, 0)],
+    [300, log1pExpNegDD(-300, 0), sigmoidDD(-300, 0)],
+  ];
+  for (const [a, l, s] of cases) {
+    const got = log1pExpPlain(a);
+    const sig = (DD[1] + DD[0]) / (1 + DD[0]);
+    t.ok(rel(got, 0, l, 0) < 2 ** -48, `log(1 + e^-${a}): ${got}`);
+    t.ok(rel(sig, 0, s, 0) < 2 ** -48, `σ(-${a}): ${sig}`);
+  }
+  const rand = random(3);
+  let worst = 0;
+  for (let i = 0; i < 20000; i++) {
+    const a = rand() * 40;
+    worst = Math.max(worst, rel(log1pExpPlain(a), 0, log1pExpNegDD(-a, 0), DD[1]));
+  }
+  t.ok(worst < 2 ** -48, `against log1pExpNegDD: worst 2^${Math.log2(worst).toFixed(1)}`);
+});
+
+t.test('erfcxPlain gives e^{z^2}·erfc(z) to 2^-47 up to ERFCX_LIMIT (values from mpmath)', async (t) => {
+  const cases: [number, number][] = [
+    [0, 1],
+    [0.3, 0.7345993345676551],
+    [1, 0.427583576155807],
+    [4.2, 0.13080849231114205],
+    [10.4, 0.05400161720567466],
+  ];
+  for (const [z, want] of cases) t.ok(rel(erfcxPlain(z), 0, want, 0) < 2 ** -47, `erfcx(${z}) = ${erfcxPlain(z)}`);
+  t.ok(ERFCX_LIMIT >= 10.4, 'the table reaches z = 10.4 (|x| = 14.7, past float32 gelu\'s non-trivial range)');
+  const rand = random(4);
+  let worst = 0;
+  for (let i = 0; i < 20000; i++) {
+    const z = rand() * ERFCX_LIMIT;
+    const e = erfcDD(z, 0);
+    const el = DD[1];
+    const z2 = ddMul(z, 0, z, 0);
+    const x = expDD(z2, DD[1]);
+    const rh = ddMul(e, el, x, DD[1]);
+    worst = Math.max(worst, rel(erfcxPlain(z), 0, rh, DD[1]));
+  }
+  t.ok(worst < 2 ** -47, `against erfcDD·e^{z^2}: worst 2^${Math.log2(worst).toFixed(1)}`);
+});
+
+t.test('tanhshrinkRatio is (x - tanh x)/x^3 to 2^-51 for |x| < 0.75', async (t) => {
+  let worst = 0;
+  for (let x = 1e-4; x < 0.75; x += 0.00037) {
+    const c = x * x * x;
+    const want = tanhshrinkSmallDD(x) / c;
+    worst = Math.max(worst, rel(tanhshrinkRatio(x * x), 0, want, 0));
+  }
+  t.ok(worst < 2 ** -51, `worst 2^${Math.log2(worst).toFixed(1)}`);
 });

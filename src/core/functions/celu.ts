@@ -1,7 +1,8 @@
 // celu: max(0, x) + min(0, alpha·(e^{x/alpha} - 1)), the ELU that is C1 for every alpha (torch's celu).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
-import { scaledExp } from './elu.js';
+import type { FloatArray } from '../definition.js';
+import { FLOAT32_SCALE_LIMIT, NEG_EXPM1, negExp, negExpm1, scaledExp } from './elu.js';
 
 const SPLIT = 134217729; // 2^27 + 1, Dekker's splitter
 
@@ -108,65 +109,170 @@ export const celu = defineActivation({
     if (params.alpha === 0) return 'params.alpha must not be 0 (celu divides x by alpha)';
     return undefined;
   },
-  forward(x, params) {
+  forward(x, params, out) {
     const alpha = params.alpha;
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      if (v > 0 || v !== v) {
-        y[i] = v; // NaN passes through
-        continue;
-      }
-      // For x <= 0 the min picks alpha·expm1(x/alpha) for either sign of alpha.
-      const t = v / alpha;
-      const tl = quotientLow(v, alpha, t);
-      const em = Math.expm1(t);
-      if (em === Infinity) {
-        y[i] = scaledExp(alpha, t) * (1 + tl); // alpha < 0: alpha·e^t may be finite beyond e^709.8
-        continue;
-      }
-      // alpha·expm1(t + tl) = alpha·expm1(t) + alpha·e^t·tl, the first product carried exactly.
-      const p = alpha * em;
-      const exact = Math.abs(p) > 1e-290 && Math.abs(alpha) < 1e290 && Math.abs(em) < 1e290; // split range
-      const pErr = exact ? productError(alpha, em, p) : 0;
-      y[i] = p + (pErr + alpha * (em + 1) * tl);
+    const n = src.length;
+    if (src instanceof Float32Array && floatPathAlpha(alpha)) {
+      const y = (out as Float32Array | undefined) ?? new Float32Array(n);
+      forwardFloat32(src, y, n, alpha);
+      return { data: y, shape: x.shape };
     }
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    forwardExact(src, y, n, alpha);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params) {
+  backward(x, gradOutput, params, _kink, out) {
     const alpha = params.alpha;
     const src = x.data;
     const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
+    const n = src.length;
     // d y/d x = e^{x/alpha} for x <= 0 (1 at 0 from both sides); d y/d alpha = expm1(t) - t·e^t there.
-    let sum = 0;
-    let comp = 0;
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      const gi = g[i];
-      if (v > 0) {
-        gx[i] = gi;
-        continue;
-      }
-      let term: number;
-      if (v !== v) {
-        gx[i] = v;
-        term = v;
-      } else {
-        const t = v / alpha;
-        const tl = quotientLow(v, alpha, t);
-        const e = Math.exp(t);
-        gx[i] = gi * (e < Infinity ? e + e * tl : e);
-        const f = alphaSlope(t);
-        // f(t + tl) = f(t) + f'(t)·tl with f'(t) = -t·e^t.
-        term = gi * (tl !== 0 && Number.isFinite(f) ? f - t * e * tl : f);
-      }
-      const s = sum + term;
-      comp += Math.abs(sum) >= Math.abs(term) ? sum - s + term : term - s + sum;
-      sum = s;
+    if (src instanceof Float32Array && g instanceof Float32Array && floatPathAlpha(alpha)) {
+      const gx = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const gradAlpha = backwardFloat32(src, g, gx, n, alpha);
+      return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
     }
-    const gradAlpha = Number.isFinite(sum) ? sum + comp : sum;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gradAlpha = backwardExact(src, g, gx, n, alpha);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
   },
 });
+
+/**
+ * The float32 loops need alpha > 0 (so that x/alpha <= 0 for x <= 0) and x/alpha finite for every
+ * float32 x, and alpha·e^t must not reach float32's range from a subnormal e^t.
+ */
+function floatPathAlpha(alpha: number): boolean {
+  return alpha >= 1 / FLOAT32_SCALE_LIMIT && alpha <= FLOAT32_SCALE_LIMIT;
+}
+
+// Loops as elu.ts describes them. The exact loops carry t = x/alpha as t + tl; the float32 loops
+// (alpha > 0, so t <= 0 for x <= 0) take t rounded, whose error moves e^t by |t|·2^-53 relative, well
+// inside what a float32 answer needs, and the cheap exponential of min(x, 0)/alpha for every element.
+
+function forwardExact(src: FloatArray, y: FloatArray, n: number, alpha: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v > 0 || v !== v) {
+      y[i] = v; // NaN passes through
+      continue;
+    }
+    // For x <= 0 the min picks alpha·expm1(x/alpha) for either sign of alpha.
+    const t = v / alpha;
+    const tl = quotientLow(v, alpha, t);
+    const em = Math.expm1(t);
+    if (em === Infinity) {
+      y[i] = scaledExp(alpha, t) * (1 + tl); // alpha < 0: alpha·e^t may be finite beyond e^709.8
+      continue;
+    }
+    // alpha·expm1(t + tl) = alpha·expm1(t) + alpha·e^t·tl, the first product carried exactly.
+    const p = alpha * em;
+    const exact = Math.abs(p) > 1e-290 && Math.abs(alpha) < 1e290 && Math.abs(em) < 1e290; // split range
+    const pErr = exact ? productError(alpha, em, p) : 0;
+    y[i] = p + (pErr + alpha * (em + 1) * tl);
+  }
+}
+
+function forwardFloat32(src: Float32Array, y: Float32Array, n: number, alpha: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v - v === 0) {
+      const m = +(v > 0);
+      y[i] = v * m + alpha * negExpm1((v * (1 - m)) / alpha) * (1 - m); // of min(x, 0)/alpha: 0 for x > 0
+    } else {
+      y[i] = v > 0 ? v : v === v ? -alpha : v; // ±inf, NaN
+    }
+  }
+}
+
+/** Writes g·celu'(x) to gx; returns d loss/d alpha, compensated. */
+function backwardExact(src: FloatArray, g: FloatArray, gx: FloatArray, n: number, alpha: number): number {
+  let sum = 0;
+  let comp = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const gi = g[i];
+    if (v > 0) {
+      gx[i] = gi;
+      continue;
+    }
+    let term: number;
+    if (v !== v) {
+      gx[i] = v;
+      term = v;
+    } else {
+      const t = v / alpha;
+      const tl = quotientLow(v, alpha, t);
+      const e = Math.exp(t);
+      gx[i] = gi * (e < Infinity ? e + e * tl : e);
+      const f = alphaSlope(t);
+      // f(t + tl) = f(t) + f'(t)·tl with f'(t) = -t·e^t.
+      term = gi * (tl !== 0 && Number.isFinite(f) ? f - t * e * tl : f);
+    }
+    const s = sum + term;
+    const b = s - sum;
+    comp += sum - (s - b) + (term - b);
+    sum = s;
+    total = s - s === 0 ? s + comp : s; // an infinite sum has a NaN compensation
+  }
+  return total;
+}
+
+/**
+ * c_j = (j + 1)/(j + 2)! for expm1(t) - t·e^t = -t²·sum_j c_j t^j (j <= 13: the next term is below
+ * 2^-55 of the sum for |t| <= 0.5).
+ */
+const SLOPE_SERIES = Float64Array.from({ length: 14 }, (_, j) => {
+  let f = 1;
+  for (let k = 2; k <= j + 2; k++) f *= k;
+  return (j + 1) / f;
+});
+
+function backwardFloat32(src: Float32Array, g: Float32Array, gx: Float32Array, n: number, alpha: number): number {
+  let sum = 0;
+  let comp = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const gi = g[i];
+    let term: number;
+    if (v - v === 0 && gi - gi === 0) {
+      const m = +(v > 0);
+      const t = (v * (1 - m)) / alpha; // min(x, 0)/alpha
+      const e = negExp(t);
+      gx[i] = gi * m + gi * e * (1 - m);
+      // expm1(t) - t·e^t cancels like -t²/2 near 0: the series there, the difference below -1/2
+      // (where it loses at most a factor 4).
+      let f: number;
+      if (t >= -0.5) {
+        let q = SLOPE_SERIES[13];
+        for (let j = 12; j >= 0; j--) q = q * t + SLOPE_SERIES[j];
+        f = -(t * t) * q;
+      } else {
+        f = NEG_EXPM1[0] - t * e;
+      }
+      term = gi * f;
+    } else if (v > 0) {
+      gx[i] = gi; // +inf, or an infinite or NaN g
+      term = 0;
+    } else if (v !== v) {
+      gx[i] = v;
+      term = v;
+    } else {
+      const t = v / alpha; // as the exact loop, for -inf or an infinite or NaN g
+      const tl = quotientLow(v, alpha, t);
+      const e = Math.exp(t);
+      gx[i] = gi * (e + e * tl);
+      const f = alphaSlope(t);
+      term = gi * (tl !== 0 && Number.isFinite(f) ? f - t * e * tl : f);
+    }
+    const s = sum + term;
+    const b = s - sum;
+    comp += sum - (s - b) + (term - b);
+    sum = s;
+    total = s - s === 0 ? s + comp : s; // an infinite sum has a NaN compensation
+  }
+  return total;
+}

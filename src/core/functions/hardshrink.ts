@@ -1,6 +1,8 @@
 // hardshrink: x where |x| > lambd, 0 elsewhere (torch.nn.functional.hardshrink).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
+import type { FloatArray } from '../definition.js';
+import { shrinkBackward } from './softshrink.js';
 
 export const hardshrink = defineActivation({
   name: 'hardshrink',
@@ -22,33 +24,31 @@ export const hardshrink = defineActivation({
     zeroCentred: true,
     range: '(-inf, -0.5) ∪ {0} ∪ (0.5, +inf)',
   },
-  forward(x, params) {
-    const lam = params.lambd;
+  forward(x, params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      y[i] = v > lam || v < -lam || v !== v ? v : 0;
-    }
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    forwardLoop(src, y, n, params.lambd, params.lambd < Infinity);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params, kink) {
-    const lam = params.lambd;
+  backward(x, gradOutput, params, kink, out) {
     const src = x.data;
-    const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      const gi = g[i];
-      if (v > lam || v < -lam) gx[i] = gi;
-      else if (v < lam && v > -lam) gx[i] = 0;
-      else if (v !== v) gx[i] = v;
-      // At ±lambd torch takes 0; the left piece has slope 1 only at -lambd (or at 0 when lambd is 0),
-      // the right piece only at +lambd.
-      else if (kink === 'left') gx[i] = v <= -lam ? gi : 0;
-      else if (kink === 'right') gx[i] = v >= lam ? gi : 0;
-      else gx[i] = 0;
-    }
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    // At ±lambd torch takes 0; the left piece has slope 1 only at -lambd (or at 0 when lambd is 0),
+    // the right piece only at +lambd.
+    shrinkBackward(src, gradOutput.data, gx, n, params.lambd, kink === 'left' ? 1 : 0, kink === 'right' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
+
+// Loops as relu.ts describes them; the backward loop is softshrink's.
+
+/** fast: lambd < inf, computed by the caller (see relu.ts on code outside loops). */
+function forwardLoop(src: FloatArray, y: FloatArray, n: number, lam: number, fast: boolean): void {
+  // x·[|x| > lambd] is x or ±0 (+ 0 makes it +0); ±inf pass and NaN·0 is NaN, unless lambd is inf.
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    y[i] = fast ? v * +(Math.abs(v) > lam) + 0 : v > lam || v < -lam || v !== v ? v : 0;
+  }
+}

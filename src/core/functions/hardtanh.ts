@@ -1,6 +1,7 @@
 // hardtanh: x clamped to [min_val, max_val] (torch.nn.functional.hardtanh).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
+import type { FloatArray } from '../definition.js';
 
 export const hardtanh = defineActivation({
   name: 'hardtanh',
@@ -23,31 +24,71 @@ export const hardtanh = defineActivation({
     }
     return undefined;
   },
-  forward(x, params) {
-    const lo = params.min_val;
-    const hi = params.max_val;
+  forward(x, params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      y[i] = v < lo ? lo : v > hi ? hi : v; // NaN passes through
-    }
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    clampForward(src, y, n, params.min_val, params.max_val);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params, kink) {
-    const lo = params.min_val;
-    const hi = params.max_val;
+  backward(x, gradOutput, params, kink, out) {
     const src = x.data;
-    const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
     // torch: 0 at both bounds. One-sided: at min_val left 0, right 1; at max_val left 1, right 0.
     const atLo = kink === 'right' ? 1 : 0;
     const atHi = kink === 'left' ? 1 : 0;
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      const gi = g[i];
-      gx[i] = v > lo && v < hi ? gi : v < lo || v > hi ? 0 : v === lo ? gi * atLo : v === hi ? gi * atHi : v;
-    }
+    clampBackward(src, gradOutput.data, gx, n, params.min_val, params.max_val, atLo, atHi);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
+
+// Loops as relu.ts describes them; relu6 runs them with [0, 6].
+
+/** y = x clamped to [lo, hi]. */
+export function clampForward(src: FloatArray, y: FloatArray, n: number, lo: number, hi: number): void {
+  if (Number.isFinite(lo) && Number.isFinite(hi)) clampForwardLoop(src, y, n, lo, hi);
+  else clampForwardCases(src, y, n, lo, hi);
+}
+
+function clampForwardLoop(src: FloatArray, y: FloatArray, n: number, lo: number, hi: number): void {
+  // The 0/1 masks pick exactly one of x, lo, hi (the other products are ±0; the bounds are finite);
+  // ±inf·0 would be NaN, so infinities take the (predicted) branch. NaN passes through. z + lo is lo
+  // as a double (see relu.ts on parameters times masks).
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const z = v * 0;
+    const below = +(v < lo);
+    const above = +(v > hi);
+    y[i] = v - v === 0 ? v * (1 - below - above) + (z + lo) * below + (z + hi) * above : v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+function clampForwardCases(src: FloatArray, y: FloatArray, n: number, lo: number, hi: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    y[i] = v < lo ? lo : v > hi ? hi : v; // NaN passes through
+  }
+}
+
+/** g·clamp'(x): 1 on (lo, hi), 0 outside, atLo and atHi (0 or 1) at the bounds. */
+export function clampBackward(
+  src: FloatArray,
+  g: FloatArray,
+  gx: FloatArray,
+  n: number,
+  lo: number,
+  hi: number,
+  atLo: number,
+  atHi: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const gi = g[i];
+    // By cases where x or g is not finite: NaN in x propagates, an infinite g times a zero slope is 0.
+    gx[i] =
+      v * 0 + (gi - gi) === 0
+        ? gi * (+(v > lo) - +(v >= hi) + +(v === lo) * atLo + +(v === hi) * atHi) + 0
+        : v > lo && v < hi ? gi : v < lo || v > hi ? 0 : v === lo ? gi * atLo : v === hi ? gi * atHi : v;
+  }
+}

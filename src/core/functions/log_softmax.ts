@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import { axisLayout, normalizeDim } from '../tensor.js';
-import { ROW_FINITE, ROW_INF, checkDim, logSoftmaxBackward, scanRow, shiftLo } from './softmax_row.js';
+import type { FloatArray } from '../definition.js';
+import { ROW_FINITE, ROW_INF, checkDim, fillRow, logSoftmaxBackward, oneHotRow, scanRow, shiftLo } from './softmax_row.js';
 
 export const logSoftmax = defineActivation({
   name: 'log_softmax',
@@ -22,36 +23,40 @@ export const logSoftmax = defineActivation({
   check(params, shape) {
     return checkDim(params.dim, shape.length);
   },
-  forward(x, params) {
+  forward(x, params, out) {
     const src = x.data;
-    const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
-    const y = new Float64Array(src.length);
+    const shape = x.shape;
+    const { outer, length: n, inner } = axisLayout(shape, normalizeDim(params.dim, shape.length) ?? 0);
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+    const w = new Float64Array(n); // scanRow's weights, unused here
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * n * inner + i;
-        const s = scanRow(src, base, inner, n, 1, false, y, base, inner);
+        const s = scanRow(src, base, inner, n, 1, false, w);
         if (s.status === ROW_FINITE) {
           // log S = log1p(tail): S = 1 + tail loses the tail's low bits when it is small.
-          const lse = Math.log1p(s.tail);
-          const max = s.max;
-          for (let j = 0, p = base; j < n; j++, p += inner) {
-            const v = src[p];
-            const hi = v - max;
-            // hi ≤ 0 and lse ≥ 0: no cancellation; lo (exact remainder of x − max) is added last.
-            y[p] = hi === -Infinity ? hi : hi - lse + shiftLo(v, max, hi);
-          }
+          logSoftmaxRow(src, y, base, inner, n, s.max, Math.log1p(s.tail));
         } else if (s.status === ROW_INF) {
           // Entries below an infinite maximum: −inf. One entry at it: 0; several: undefined.
-          const top = s.infCount === 1 ? 0 : NaN;
-          for (let j = 0, p = base; j < n; j++, p += inner) y[p] = src[p] === s.max ? top : -Infinity;
+          oneHotRow(src, 1, s.max, s.infCount === 1 ? 0 : NaN, -Infinity, y, base, inner, n);
         } else {
-          for (let j = 0, p = base; j < n; j++, p += inner) y[p] = NaN;
+          fillRow(y, base, inner, n, NaN);
         }
       }
     }
-    return { data: y, shape: x.shape };
+    return { data: y, shape };
   },
-  backward(x, gradOutput, params) {
-    return { gradInput: logSoftmaxBackward(x, gradOutput, params.dim), gradParams: {} };
+  backward(x, gradOutput, params, _kink, out) {
+    return { gradInput: logSoftmaxBackward(x, gradOutput, params.dim, out), gradParams: {} };
   },
 });
+
+/** y_j = (x_j − max) − lse for one row (a loop of its own: see relu.ts). */
+function logSoftmaxRow(src: FloatArray, y: FloatArray, base: number, stride: number, n: number, max: number, lse: number): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) {
+    const v = src[p];
+    const hi = v - max;
+    // hi ≤ 0 and lse ≥ 0: no cancellation; lo (exact remainder of x − max) is added last.
+    y[p] = hi === -Infinity ? hi : hi - lse + shiftLo(v, max, hi);
+  }
+}

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import { axisLayout, normalizeDim } from '../tensor.js';
-import { ROW_FINITE, ROW_INF, checkDim, scanRow } from './softmax_row.js';
+import type { FloatArray } from '../definition.js';
+import { ROW_FINITE, ROW_INF, checkDim, fillRow, oneHotRow, scanRow } from './softmax_row.js';
 
 /** The input shape without the reduced axis, or with it as 1 (keepdim); rank 0 stays rank 0. */
 function reducedShape(shape: readonly number[], dim: number, keepdim: boolean): number[] {
@@ -38,15 +39,15 @@ export const logsumexp = defineActivation({
   outputShape(shape, params) {
     return reducedShape(shape, params.dim, params.keepdim);
   },
-  forward(x, params) {
+  forward(x, params, out) {
     const src = x.data;
     const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
     const withZero = params.with_zero;
-    const y = new Float64Array(outer * inner);
-    const weights = new Float64Array(n);
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(outer * inner) : new Float64Array(outer * inner));
+    const w = new Float64Array(n); // scanRow's weights, unused here
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
-        const s = scanRow(src, o * n * inner + i, inner, n, 1, withZero, weights, 0, 1);
+        const s = scanRow(src, o * n * inner + i, inner, n, 1, withZero, w);
         // max + log1p(tail): log(1 + tail) would lose the tail's low bits when it is small. An
         // infinite maximum is the answer itself (+inf, or −inf for a row of −inf without zero).
         y[o * inner + i] = s.status === ROW_FINITE ? s.max + Math.log1p(s.tail) : s.status === ROW_INF ? s.max : NaN;
@@ -54,31 +55,36 @@ export const logsumexp = defineActivation({
     }
     return { data: y, shape: reducedShape(x.shape, params.dim, params.keepdim) };
   },
-  backward(x, gradOutput, params) {
+  backward(x, gradOutput, params, _kink, out) {
     // d LSE / dx_j = softmax_j over the row (the implicit zero in the normalisation with with_zero);
     // gradOutput[o, i] is broadcast along the row whether or not the axis was kept.
     const src = x.data;
     const g = gradOutput.data;
-    const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
+    const shape = x.shape;
+    const { outer, length: n, inner } = axisLayout(shape, normalizeDim(params.dim, shape.length) ?? 0);
     const withZero = params.with_zero;
-    const gx = new Float64Array(src.length);
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+    const w = new Float64Array(n);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * n * inner + i;
         const go = g[o * inner + i];
-        const s = scanRow(src, base, inner, n, 1, withZero, gx, base, inner);
+        const s = scanRow(src, base, inner, n, 1, withZero, w);
         if (s.status === ROW_FINITE) {
-          const total = 1 + s.tail;
-          for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = go * (gx[p] / total);
+          scaleRow(w, n, go, 1 + s.tail, gx, base, inner);
         } else if (s.status === ROW_INF) {
           // One-hot limit at a single infinite maximum; several: their share is undefined.
-          const top = s.infCount === 1 ? go : NaN;
-          for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = src[p] === s.max ? top : 0 * go;
+          oneHotRow(src, 1, s.max, s.infCount === 1 ? go : NaN, 0 * go, gx, base, inner, n);
         } else {
-          for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = NaN;
+          fillRow(gx, base, inner, n, NaN);
         }
       }
     }
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
+    return { gradInput: { data: gx, shape }, gradParams: {} };
   },
 });
+
+/** gx_j = go·(w_j/total) for one row (a loop of its own: see relu.ts). */
+function scaleRow(w: Float64Array, n: number, go: number, total: number, gx: FloatArray, base: number, stride: number): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) gx[p] = go * (w[j] / total);
+}

@@ -1,7 +1,21 @@
 // mish: x·tanh(softplus(x)), through the rational form of tanh(log(1 + e^x)) in e^x.
 import { Type } from '@sinclair/typebox';
-import { defineActivation } from '../definition.js';
-import { DD, ddAdd, ddDiv, ddMul, ddMulD, expDD, expm1DD, mulExp } from '../special.js';
+import { type FloatArray, defineActivation } from '../definition.js';
+import {
+  BLOCK,
+  DD,
+  SLOW,
+  ddAdd,
+  ddDiv,
+  ddMul,
+  ddMulD,
+  expDD,
+  expLo,
+  expPlain,
+  expm1DD,
+  mulExp,
+  twoProductLo,
+} from '../special.js';
 
 // With e = e^x: tanh(log(1 + e)) = e(e + 2)/(e(e + 2) + 2) = (1 + 2q)/(1 + 2q + 2q^2), q = e^-x,
 // and mish'(x) = e·g(x)/(e^2 + 2e + 2)^2 with g = e^3 + 4e^2 + 6e + 4 + 4x(1 + e).
@@ -30,52 +44,207 @@ export const mish = defineActivation({
   hasKink: false,
   // Minimum -0.308843413017250 at x = -1.192431214515495.
   properties: { monotonic: false, smooth: true, bounded: false, zeroCentred: false, range: '[-0.30884341301725, +inf)' },
-  forward(x) {
+  forward(x, _params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      if (v >= 0) {
-        // x(1 - 2q^2/(1 + 2q + 2q^2)); the correction is below ulp(x) from x = 40 on.
-        if (v > 40) {
-          y[i] = v;
-          continue;
-        }
-        const q = expDD(-v, 0);
-        const ql = DD[1];
-        const q2 = ddMul(q, ql, q, ql);
-        const q2l = DD[1];
-        ddAdd(1, 0, 2 * q, 2 * ql);
-        const d = ddAdd(DD[0], DD[1], 2 * q2, 2 * q2l);
-        const w = ddDiv(2 * q2, 2 * q2l, d, DD[1]);
-        ddAdd(1, 0, -w, -DD[1]);
-        y[i] = ddMulD(DD[0], DD[1], v);
-      } else if (v >= -700) {
-        const e = expDD(v, 0);
-        const el = DD[1];
-        const n = ddMul(e, el, e + 2, 2 - (e + 2) + e + el); // e(e + 2)
-        const nl = DD[1];
-        const s = n + 2;
-        ddDiv(n, nl, s, 2 - s + n + nl);
-        y[i] = ddMulD(DD[0], DD[1], v);
-      } else {
-        // tanh(softplus(x)) = e^x(1 - e^x/2 + ...): x·e^x, scaled past the underflow of e^x.
-        y[i] = v === -Infinity ? -0 : mulExp(v, 0, v, 0); // NaN stays NaN
-      }
+    if (src instanceof Float32Array) {
+      const y = (out ?? new Float32Array(src.length)) as Float32Array;
+      forward32(src, y);
+      return { data: y, shape: x.shape };
     }
+    const y = (out ?? new Float64Array(src.length)) as Float64Array;
+    forward64(src, y);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput) {
+  backward(x, gradOutput, _params, _kink, out) {
     const src = x.data;
     const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) gx[i] = g[i] * mishPrime(src[i]);
+    if (src instanceof Float32Array) {
+      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
+      backward32(src, g, gx);
+      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
+    }
+    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
+    backward64(src, g, gx);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
 
+// The fast forms work with e = e^x on [LOW, HIGH] (e normal; e^4 finite); above HIGH mish is x
+// and mish' is 1 to the last bit (the corrections are below e^-80). Near MISH_ROOT, mish' cancels:
+// within 2^-8 (float32) or 0.25 (float64) of it, and for NaN, ±inf and x < LOW, the double-double
+// forms. (The loop shape is described in special.ts: fast form everywhere, slow elements redone.)
+const LOW = -640;
+const HIGH = 40;
+const WINDOW_32 = 2 ** -8;
+const WINDOW_64 = 0.25;
+
+/** mish(x) in double-double, for any x (the reference of the fast forms). */
+export function mishDD(v: number): number {
+  if (v >= 0) {
+    // x(1 - 2q^2/(1 + 2q + 2q^2)); the correction is below ulp(x) from x = 40 on.
+    if (v > 40) return v;
+    const q = expDD(-v, 0);
+    const ql = DD[1];
+    const q2 = ddMul(q, ql, q, ql);
+    const q2l = DD[1];
+    ddAdd(1, 0, 2 * q, 2 * ql);
+    const d = ddAdd(DD[0], DD[1], 2 * q2, 2 * q2l);
+    const w = ddDiv(2 * q2, 2 * q2l, d, DD[1]);
+    ddAdd(1, 0, -w, -DD[1]);
+    return ddMulD(DD[0], DD[1], v);
+  }
+  if (v >= -700) {
+    const e = expDD(v, 0);
+    const el = DD[1];
+    const n = ddMul(e, el, e + 2, 2 - (e + 2) + e + el); // e(e + 2)
+    const nl = DD[1];
+    const s = n + 2;
+    ddDiv(n, nl, s, 2 - s + n + nl);
+    return ddMulD(DD[0], DD[1], v);
+  }
+  // tanh(softplus(x)) = e^x(1 - e^x/2 + ...): x·e^x, scaled past the underflow of e^x.
+  return v === -Infinity ? -0 : mulExp(v, 0, v, 0); // NaN stays NaN
+}
+
+/** Float32: x·n/(n + 2), n = e(e + 2), in plain doubles. */
+function forward32(src: Float32Array, y: Float32Array): void {
+  const n = src.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    let slow = 0;
+    for (let i = start; i < end; i++) {
+      const v = src[i];
+      const e = expPlain(v);
+      const m = e * (e + 2);
+      y[i] = v > HIGH ? v : (v * m) / (m + 2);
+      if (!(v >= LOW)) SLOW[slow++] = i;
+    }
+    for (let k = 0; k < slow; k++) {
+      const i = SLOW[k];
+      y[i] = mishDD(src[i]);
+    }
+  }
+}
+
+/**
+ * Float64: x·n/(n + 2) with n = e(e + 2) and x·n carried exactly to first order (e to 2^-58), one
+ * corrected division: within 1 ULP.
+ */
+function forward64(src: Float64Array, y: Float64Array): void {
+  const n = src.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    let slow = 0;
+    for (let i = start; i < end; i++) {
+      const v = src[i];
+      const e = expLo(v);
+      const el = DD[1];
+      const a = e + 2;
+      const ab = a - e;
+      const al = e - (a - ab) + (2 - ab) + el;
+      const m = e * a;
+      const ml = twoProductLo(e, a, m) + e * al + el * a;
+      const d = m + 2;
+      const db = d - m;
+      const dl = m - (d - db) + (2 - db) + ml;
+      const p = v * m;
+      const pl = twoProductLo(v, m, p) + v * ml;
+      const r = p / d;
+      y[i] = v > HIGH ? v : r + (pl - r * dl) / d;
+      if (!(v >= LOW)) SLOW[slow++] = i;
+    }
+    for (let k = 0; k < slow; k++) {
+      const i = SLOW[k];
+      y[i] = mishDD(src[i]);
+    }
+  }
+}
+
+/**
+ * Float32: mish' = T + U with T = n/D, U = 4x·e(1 + e)/D^2, D = n + 2 (the numerator g of the
+ * header split as (e + 2)D + 4x(1 + e)), in plain doubles.
+ */
+function backward32(src: Float32Array, g: FloatArray, gx: Float32Array): void {
+  const n = src.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    let slow = 0;
+    for (let i = start; i < end; i++) {
+      const v = src[i];
+      const e = expPlain(v);
+      const m = e * (e + 2);
+      const inv = 1 / (m + 2);
+      const d = m * inv + 4 * v * e * (1 + e) * inv * inv;
+      gx[i] = g[i] * (v > HIGH ? 1 : d);
+      if (!(v >= LOW && Math.abs(v - ROOT_HI) >= WINDOW_32)) SLOW[slow++] = i;
+    }
+    for (let k = 0; k < slow; k++) {
+      const i = SLOW[k];
+      gx[i] = g[i] * mishPrime(src[i]);
+    }
+  }
+}
+
+/**
+ * Float64: mish' = M/D^2 with M = nD + 4x·e(1 + e) (T + U over one denominator), every product
+ * and sum carried exactly to first order (e to 2^-58) and the quotient's remainder exact. Away
+ * from the root, nD and 4x·e(1 + e) cancel at most 8-fold: about 2^-55 before the final rounding.
+ */
+function backward64(src: Float64Array, g: FloatArray, gx: Float64Array): void {
+  const n = src.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    let slow = 0;
+    for (let i = start; i < end; i++) {
+      const v = src[i];
+      const e = expLo(v);
+      gx[i] = g[i] * (v > HIGH ? 1 : mishPrimeLo(v, e, DD[1]));
+      if (!(v >= LOW && Math.abs(v - ROOT_HI) >= WINDOW_64)) SLOW[slow++] = i;
+    }
+    for (let k = 0; k < slow; k++) {
+      const i = SLOW[k];
+      gx[i] = g[i] * mishPrime(src[i]);
+    }
+  }
+}
+
+/** M/D^2 (see backward64) for e = e^x = eh + el. Written out: helper calls would not all inline. */
+function mishPrimeLo(v: number, eh: number, el: number): number {
+  // a = 1 + e
+  const a = 1 + eh;
+  const ab = a - eh;
+  const al = eh - (a - ab) + (1 - ab) + el;
+  // P = e(1 + e)
+  const P = eh * a;
+  const Pl = twoProductLo(eh, a, P) + eh * al + el * a;
+  // m = P + e = e^2 + 2e (both positive)
+  const m = P + eh;
+  const mb = m - P;
+  const ml = P - (m - mb) + (eh - mb) + Pl + el;
+  // D = m + 2
+  const d = m + 2;
+  const db = d - m;
+  const dl = m - (d - db) + (2 - db) + ml;
+  // m·D and 4x·P
+  const q = m * d;
+  const ql = twoProductLo(m, d, q) + m * dl + ml * d;
+  const x4 = 4 * v;
+  const u = x4 * P;
+  const ul = twoProductLo(x4, P, u) + x4 * Pl;
+  // M = q + u
+  const M = q + u;
+  const Mb = M - q;
+  const Ml = q - (M - Mb) + (u - Mb) + ql + ul;
+  // D^2
+  const S = d * d;
+  const Sl = twoProductLo(d, d, S) + 2 * d * dl;
+  const r = M / S;
+  const p = r * S;
+  return r + (M - p - twoProductLo(r, S, p) + Ml - r * Sl) / S; // M - p is exact (Sterbenz)
+}
+
 /** mish'(x) = tanh(sp) + x·sech^2(sp)·σ(x), sp = softplus(x), in double-double. */
-function mishPrime(v: number): number {
+export function mishPrime(v: number): number {
   if (v >= 0) {
     if (v > 40) return 1; // 1 + O(x e^{-2x})
     // (1 + 2q)/D + 4x q^2 (1 + q)/D^2 with q = e^-x, D = 1 + 2q + 2q^2: two positive terms.

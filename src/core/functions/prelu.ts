@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import { axisLayout } from '../tensor.js';
 import type { AxisLayout } from '../tensor.js';
+import { leakyBackward, leakyForward } from './leaky_relu.js';
 
 /** One slope for everything, or one per channel: the layout that maps element -> slope index. */
 function channelLayout(alpha: number | number[], shape: readonly number[], size: number): AxisLayout {
@@ -39,61 +40,40 @@ export const prelu = defineActivation({
     }
     return undefined;
   },
-  forward(x, params) {
+  forward(x, params, out) {
     const alpha = params.alpha;
     const slopes = typeof alpha === 'number' ? [alpha] : alpha;
     const src = x.data;
-    const y = new Float64Array(src.length);
-    const { outer, length, inner } = channelLayout(alpha, x.shape, src.length);
-    let i = 0;
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < length; c++) {
-        const a = slopes[c];
-        // a·(-inf) is NaN when a is 0; the limit of the zero function there is (-)0.
-        const atNegInf = a === 0 ? -a : -Infinity * a;
-        for (const end = i + inner; i < end; i++) {
-          const v = src[i];
-          y[i] = v > 0 ? v : v === -Infinity ? atNegInf : a * v; // NaN: a·NaN = NaN
-        }
-      }
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const { outer, length, inner } = channelLayout(alpha, x.shape, n);
+    for (let o = 0, i = 0; o < outer; o++) {
+      for (let c = 0; c < length; c++, i += inner) leakyForward(src, y, i, i + inner, slopes[c]);
     }
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params, kink) {
+  backward(x, gradOutput, params, kink, out) {
     const alpha = params.alpha;
     const slopes = typeof alpha === 'number' ? [alpha] : alpha;
     const src = x.data;
     const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
-    const { outer, length, inner } = channelLayout(alpha, x.shape, src.length);
-    // d y/d alpha_c = x for x < 0 in channel c; Neumaier-compensated sums per channel.
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const { outer, length, inner } = channelLayout(alpha, x.shape, n);
+    // torch: prelu'(0) = alpha (its x <= 0 branch), which is also the left slope.
+    const atZero = kink === 'right' ? 1 : 0;
+    // d y/d alpha_c = x for x < 0 in channel c: each block's compensated sum, rounded once, is added
+    // to the channel's sum with TwoSum again (at most half an ULP of each block's sum is lost).
     const sums = new Float64Array(length);
     const comps = new Float64Array(length);
-    let i = 0;
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < length; c++) {
-        const a = slopes[c];
-        // torch: prelu'(0) = alpha (its x <= 0 branch), which is also the left slope.
-        const atZero = kink === 'right' ? 1 : a;
-        let sum = sums[c];
-        let comp = comps[c];
-        for (const end = i + inner; i < end; i++) {
-          const v = src[i];
-          const gi = g[i];
-          if (v > 0) {
-            gx[i] = gi;
-          } else if (v === 0) {
-            gx[i] = gi * atZero;
-          } else {
-            gx[i] = v < 0 ? gi * a : v; // NaN propagates
-            const term = gi * v;
-            const s = sum + term;
-            comp += Math.abs(sum) >= Math.abs(term) ? sum - s + term : term - s + sum;
-            sum = s;
-          }
-        }
-        sums[c] = sum;
-        comps[c] = comp;
+    for (let o = 0, i = 0; o < outer; o++) {
+      for (let c = 0; c < length; c++, i += inner) {
+        const term = leakyBackward(src, g, gx, i, i + inner, slopes[c], Number.isFinite(slopes[c]), atZero);
+        const sum = sums[c];
+        const s = sum + term;
+        const b = s - sum;
+        comps[c] += sum - (s - b) + (term - b);
+        sums[c] = s;
       }
     }
     const grads: number[] = [];

@@ -1,6 +1,7 @@
-// relu6: min(max(0, x), 6), a ReLU capped at 6 (torch.nn.functional.relu6).
+// relu6: min(max(0, x), 6), a ReLU capped at 6 (torch.nn.functional.relu6): hardtanh on [0, 6].
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
+import { clampBackward, clampForward } from './hardtanh.js';
 
 export const relu6 = defineActivation({
   name: 'relu6',
@@ -11,27 +12,19 @@ export const relu6 = defineActivation({
   learnable: [],
   hasKink: true,
   properties: { monotonic: true, smooth: false, bounded: true, zeroCentred: false, range: '[0, 6]' },
-  forward(x) {
+  forward(x, _params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      y[i] = v < 0 ? 0 : v > 6 ? 6 : v; // NaN passes through
-    }
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    clampForward(src, y, n, 0, 6);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, _params, kink) {
+  backward(x, gradOutput, _params, kink, out) {
     const src = x.data;
-    const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
     // torch (hardtanh_backward): 0 at both 0 and 6. One-sided: at 0 left 0, right 1; at 6 left 1, right 0.
-    const atZero = kink === 'right' ? 1 : 0;
-    const atSix = kink === 'left' ? 1 : 0;
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      const gi = g[i];
-      gx[i] = v > 0 && v < 6 ? gi : v < 0 || v > 6 ? 0 : v === 0 ? gi * atZero : v === 6 ? gi * atSix : v;
-    }
+    clampBackward(src, gradOutput.data, gx, n, 0, 6, kink === 'right' ? 1 : 0, kink === 'left' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });

@@ -1,7 +1,8 @@
 // selu: scale·elu(x, alpha) with the self-normalising constants, torch's float64 values.
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
-import { scaledExp } from './elu.js';
+import type { FloatArray } from '../definition.js';
+import { negExp, negExpm1, scaledExp } from './elu.js';
 
 // torch's scale = 1.0507009873554804934193349852946 and alpha = 1.6732632423543772848170429916717,
 // as the nearest doubles. scale·alpha = 1.7580993408473768599402175208123 is rounded once from the
@@ -27,24 +28,71 @@ export const selu = defineActivation({
     zeroCentred: false,
     range: '(-1.7580993408473769, +inf)',
   },
-  forward(x) {
+  forward(x, _params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      y[i] = v > 0 ? SCALE * v : SCALE_ALPHA * Math.expm1(v); // NaN passes through
+    const n = src.length;
+    if (src instanceof Float32Array) {
+      const y = (out as Float32Array | undefined) ?? new Float32Array(n);
+      forwardFloat32(src, y, n);
+      return { data: y, shape: x.shape };
     }
+    const y = out ?? new Float64Array(n);
+    forwardExact(src, y, n);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput) {
+  backward(x, gradOutput, _params, _kink, out) {
     const src = x.data;
     const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      // torch: scale·alpha at 0 (its x <= 0 branch).
-      gx[i] = g[i] * (v > 0 ? SCALE : scaledExp(SCALE_ALPHA, v)); // NaN propagates
+    const n = src.length;
+    // torch: scale·alpha at 0 (its x <= 0 branch).
+    if (src instanceof Float32Array && g instanceof Float32Array) {
+      const gx = (out as Float32Array | undefined) ?? new Float32Array(n);
+      backwardFloat32(src, g, gx, n);
+      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
     }
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    backwardExact(src, g, gx, n);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
+
+// Loops as elu.ts describes them: the exact ones branch on the sign around Math.expm1, the float32
+// ones take the cheap exponential of min(x, 0) for every element and select with 0/1 masks.
+
+function forwardExact(src: FloatArray, y: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    y[i] = v > 0 ? SCALE * v : SCALE_ALPHA * Math.expm1(v); // NaN passes through
+  }
+}
+
+function forwardFloat32(src: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v - v === 0) {
+      const m = +(v > 0);
+      y[i] = SCALE * v * m + SCALE_ALPHA * negExpm1(v * (1 - m)) * (1 - m); // of min(x, 0): 0 for x > 0
+    } else {
+      y[i] = v > 0 ? v : v === v ? -SCALE_ALPHA : v; // ±inf, NaN
+    }
+  }
+}
+
+function backwardExact(src: FloatArray, g: FloatArray, gx: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    gx[i] = g[i] * (v > 0 ? SCALE : scaledExp(SCALE_ALPHA, v)); // NaN propagates
+  }
+}
+
+function backwardFloat32(src: Float32Array, g: Float32Array, gx: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    if (v - v === 0) {
+      const m = +(v > 0);
+      gx[i] = g[i] * (SCALE * m + SCALE_ALPHA * negExp(v * (1 - m)) * (1 - m));
+    } else {
+      gx[i] = g[i] * (v > 0 ? SCALE : scaledExp(SCALE_ALPHA, v)); // ±inf, NaN
+    }
+  }
+}

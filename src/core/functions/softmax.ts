@@ -22,10 +22,10 @@ export const softmax = defineActivation({
   check(params, shape) {
     return checkDim(params.dim, shape.length);
   },
-  forward(x, params) {
-    return softmaxForward(x, params.dim, 1);
+  forward(x, params, out) {
+    return softmaxForward(x, params.dim, 1, out);
   },
-  backward(x, gradOutput, params) {
-    return { gradInput: softmaxBackward(x, gradOutput, params.dim, 1), gradParams: {} };
+  backward(x, gradOutput, params, _kink, out) {
+    return { gradInput: softmaxBackward(x, gradOutput, params.dim, 1, out), gradParams: {} };
   },
 });

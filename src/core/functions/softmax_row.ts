@@ -1,6 +1,6 @@
 // Shared row kernels of the softmax family (softmax, log_softmax, softmin, logsumexp): the dim check,
 // the row scan (maximum, shifted exponentials exp(x_j − max)), softmax/softmin and the VJPs.
-import type { Tensor } from '../definition.js';
+import type { FloatArray, Tensor } from '../definition.js';
 import { twoProductLo } from '../special.js';
 import { axisLayout, normalizeDim } from '../tensor.js';
 
@@ -17,7 +17,7 @@ export const ROW_FINITE = 0;
  */
 export const ROW_INF = 1;
 /** The row holds a NaN: every output of the row depends on it, so every output is NaN. */
-const ROW_NAN = 2;
+export const ROW_NAN = 2;
 
 /** What a row scan found; one module-level instance is reused so rows allocate nothing. */
 export interface RowScan {
@@ -43,32 +43,60 @@ export function checkDim(dim: number, rank: number): string | undefined {
 
 /**
  * Scans the row of `n` values src[base + j*stride] multiplied by `sign` (±1: softmin is softmax of
- * −x; negation is exact) and, for a finite maximum, writes exp(sign·x_j − max) to
- * w[wBase + j*wStride] (rowWeights). Otherwise the weights are left untouched and `scan.status` says
- * why: an infinite maximum is never subtracted (replacing it by 0, DESIGN §3, would still give
- * inf/inf = NaN for softmax([inf, 1])). With `withZero` the row gets an implicit extra element 0
- * (logsumexp's LSE(0, x…)): it takes part in the maximum and the tail.
+ * −x; negation is exact) and, for a finite maximum, writes exp(sign·x_j − max) to w[j] (a float64
+ * scratch row: a float32 output must not be read back) and sets scan.tail. Otherwise the weights are
+ * left untouched and `scan.status` says why: an infinite maximum is never subtracted (replacing it by
+ * 0, DESIGN §3, would still give inf/inf = NaN for softmax([inf, 1])). With `withZero` the row gets
+ * an implicit extra element 0 (logsumexp's LSE(0, x…)): it takes part in the maximum and the tail.
+ * Both element types take the same path (shiftedExp is as cheap as a float32-grade exponential).
  */
 export function scanRow(
-  src: Float64Array,
+  src: FloatArray,
   base: number,
   stride: number,
   n: number,
   sign: number,
   withZero: boolean,
   w: Float64Array,
-  wBase: number,
-  wStride: number,
 ): RowScan {
   rowMax(src, base, stride, n, sign, withZero);
-  if (scan.status === ROW_FINITE) rowWeights(src, base, stride, n, sign, withZero, w, wBase, wStride);
+  if (scan.status === ROW_FINITE) {
+    const max = scan.max;
+    const argmax = scan.argmax;
+    const zero = withZero && argmax !== -1 ? shiftedExp(0, max) : 0;
+    scan.tail = rowWeights(src, base, stride, n, sign, w, max, argmax, zero);
+  }
   return scan;
 }
 
 /** Sets scan.status, max, argmax and infCount for a row (see scanRow). */
-function rowMax(src: Float64Array, base: number, stride: number, n: number, sign: number, withZero: boolean): RowScan {
-  let max = withZero ? 0 : -Infinity;
-  let argmax = withZero ? -1 : 0;
+export function rowMax(src: FloatArray, base: number, stride: number, n: number, sign: number, withZero: boolean): RowScan {
+  const found = argmaxLoop(src, base, stride, n, sign, withZero ? 0 : -Infinity);
+  // -1: nothing exceeds the start (the implicit zero, or a row of −inf whose first entry is the max).
+  const argmax = found === -1 && !withZero ? 0 : found;
+  const max = argmax >= 0 ? sign * src[base + argmax * stride] : 0;
+  scan.argmax = argmax;
+  scan.max = max;
+  scan.tail = 0;
+  scan.infCount = 0;
+  if (found === -2) {
+    scan.status = ROW_NAN;
+  } else if (max === Infinity || max === -Infinity) {
+    scan.status = ROW_INF;
+    scan.infCount = countEqual(src, base, stride, n, sign, max);
+  } else {
+    scan.status = ROW_FINITE;
+  }
+  return scan;
+}
+
+// The loops below follow relu.ts's rule: a function each, nothing outside the loop that collects type
+// feedback (results of more than one number go to registers written inside the loop).
+
+/** Index of the first maximum of sign·x above `start`, −1 when none exceeds it, −2 when there is a NaN. */
+function argmaxLoop(src: FloatArray, base: number, stride: number, n: number, sign: number, start: number): number {
+  let max = start;
+  let argmax = -1;
   let nan = false;
   for (let j = 0, p = base; j < n; j++, p += stride) {
     const v = sign * src[p];
@@ -79,64 +107,49 @@ function rowMax(src: Float64Array, base: number, stride: number, n: number, sign
       nan = true;
     }
   }
-  scan.argmax = argmax;
-  scan.max = max;
-  scan.tail = 0;
-  scan.infCount = 0;
-  if (nan) {
-    scan.status = ROW_NAN;
-  } else if (max === Infinity || max === -Infinity) {
-    let count = 0;
-    for (let j = 0, p = base; j < n; j++, p += stride) if (sign * src[p] === max) count++;
-    scan.status = ROW_INF;
-    scan.infCount = count;
-  } else {
-    scan.status = ROW_FINITE;
-  }
-  return scan;
+  return nan ? -2 : argmax;
+}
+
+function countEqual(src: FloatArray, base: number, stride: number, n: number, sign: number, value: number): number {
+  let count = 0;
+  for (let j = 0, p = base; j < n; j++, p += stride) count += +(sign * src[p] === value);
+  return count;
 }
 
 /**
- * Writes the weights e_j = exp(sign·x_j − max) of a row with a finite maximum and sets scan.tail.
+ * Writes the weights e_j = exp(sign·x_j − max) of a row with a finite maximum and returns the tail:
+ * the sum of the weights except the one at argmax, plus `zero` (the implicit zero's weight).
  *
  * Why x_j − max as hi + lo: it rounds unless the two are within a factor of 2 (Sterbenz), and exp
  * turns that absolute error into a relative error of |x_j − max|·eps (700 ULP at a distance of 700).
- * twoSum gives hi + lo = x_j − max exactly and exp(hi + lo) = exp(hi) + exp(hi)·lo to within lo².
+ * twoSum gives hi + lo = x_j − max exactly, and shiftedExp takes lo into its reduced argument.
+ * The sum of nonnegative terms is compensated (TwoSum): accurate to ~1 ULP for any row length.
  */
 function rowWeights(
-  src: Float64Array,
+  src: FloatArray,
   base: number,
   stride: number,
   n: number,
   sign: number,
-  withZero: boolean,
   w: Float64Array,
-  wBase: number,
-  wStride: number,
-): void {
-  const max = scan.max;
-  const argmax = scan.argmax;
-  // Neumaier summation of nonnegative terms: the tail is accurate to ~1 ULP for any row length.
-  let sum = withZero && argmax !== -1 ? shiftedExp(0, max) : 0;
+  max: number,
+  argmax: number,
+  zero: number,
+): number {
+  let sum = zero;
   let comp = 0;
-  for (let j = 0, p = base, q = wBase; j < n; j++, p += stride, q += wStride) {
+  let total = zero;
+  for (let j = 0, p = base; j < n; j++, p += stride) {
     const e = shiftedExp(sign * src[p], max);
-    w[q] = e;
-    if (j === argmax) continue;
-    const t = sum + e;
-    comp += sum >= e ? sum - t + e : e - t + sum;
-    sum = t;
+    w[j] = e;
+    const t = e * +(j !== argmax); // the maximum's weight, exactly 1, is the S = 1 + tail
+    const s = sum + t;
+    const b = s - sum;
+    comp += sum - (s - b) + (t - b);
+    sum = s;
+    total = s + comp;
   }
-  scan.tail = sum + comp;
-}
-
-/** exp(v − max) for v ≤ max (max finite), with the difference carried as hi + lo (twoSum). */
-function shiftedExp(v: number, max: number): number {
-  const hi = v - max;
-  // Below −746 exp underflows to 0 whatever lo is; this also catches v = −inf (where lo is NaN).
-  if (!(hi > -746)) return hi === hi ? 0 : NaN;
-  const e = Math.exp(hi);
-  return e + e * shiftLo(v, max, hi);
+  return total;
 }
 
 /** lo such that hi + lo = v − max exactly, for hi = fl(v − max) finite (twoSum). */
@@ -145,27 +158,53 @@ export function shiftLo(v: number, max: number, hi: number): number {
   return v - (hi - b) + (-max - b);
 }
 
-/** softmax(sign·x) along `dim` (sign −1 is softmin). */
-export function softmaxForward(x: Tensor, dim: number, sign: number): Tensor {
+/** The rows of a tensor along `dim`: `outer` × `inner` rows of `n` elements, `inner` apart. */
+function rowsOf(x: Tensor, dim: number): { outer: number; n: number; inner: number } {
+  const { outer, length, inner } = axisLayout(x.shape, normalizeDim(dim, x.shape.length) ?? 0);
+  return { outer, n: length, inner };
+}
+
+/** softmax(sign·x) along `dim` (sign −1 is softmin), written to `out` when given. */
+export function softmaxForward(x: Tensor, dim: number, sign: number, out?: FloatArray): Tensor {
   const src = x.data;
-  const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(dim, x.shape.length) ?? 0);
-  const y = new Float64Array(src.length);
+  const shape = x.shape;
+  const { outer, n, inner } = rowsOf(x, dim);
+  const y = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const w = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      const s = scanRow(src, base, inner, n, sign, false, y, base, inner);
-      if (s.status === ROW_FINITE) {
-        const total = 1 + s.tail;
-        for (let j = 0, p = base; j < n; j++, p += inner) y[p] /= total;
-      } else if (s.status === ROW_INF) {
-        const top = s.infCount === 1 ? 1 : NaN;
-        for (let j = 0, p = base; j < n; j++, p += inner) y[p] = sign * src[p] === s.max ? top : 0;
-      } else {
-        for (let j = 0, p = base; j < n; j++, p += inner) y[p] = NaN;
-      }
+      const s = scanRow(src, base, inner, n, sign, false, w);
+      if (s.status === ROW_FINITE) divideRow(w, n, 1 + s.tail, y, base, inner);
+      else if (s.status === ROW_INF) oneHotRow(src, sign, s.max, s.infCount === 1 ? 1 : NaN, 0, y, base, inner, n);
+      else fillRow(y, base, inner, n, NaN);
     }
   }
-  return { data: y, shape: x.shape };
+  return { data: y, shape };
+}
+
+/** y[base + j*stride] = w[j]/total. */
+export function divideRow(w: Float64Array, n: number, total: number, y: FloatArray, base: number, stride: number): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) y[p] = w[j] / total;
+}
+
+/** `top` where sign·x equals the (infinite) maximum, `rest` elsewhere. */
+export function oneHotRow(
+  src: FloatArray,
+  sign: number,
+  max: number,
+  top: number,
+  rest: number,
+  y: FloatArray,
+  base: number,
+  stride: number,
+  n: number,
+): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) y[p] = sign * src[p] === max ? top : rest;
+}
+
+export function fillRow(y: FloatArray, base: number, stride: number, n: number, value: number): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) y[p] = value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,6 +212,8 @@ export function softmaxForward(x: Tensor, dim: number, sign: number): Tensor {
 // grad_output) or g_i ≈ Σ y_j g_j: a weight rounded to 1 ULP then costs 2^k ULP of the answer
 // (418 ULP measured on random rows). So the weights are computed in double-double (~2^-77) and the
 // sums and products kept in double-double; a row equal up to 1e-300 resolves its 1e-300 differences.
+// Both element types take this path: a float32 answer of a cancelling difference needs the same
+// digits before its rounding.
 
 /** Below this magnitude Dekker's splitting in twoProductLo cannot overflow. */
 const SPLIT_SAFE = 1e290;
@@ -185,24 +226,18 @@ const INV_LN2 = 1.4426950408889634;
 
 /**
  * Result registers: [0] the low part of the last shiftedExpDD, [1] + [2] the sum of a row's weights
- * after weightsDD. A Float64Array keeps them unboxed (a module-level `let` would allocate a heap
- * number per write).
+ * (weightsDD), [3] + [4] a row's dot product (shiftedDot), [5] + [6] a row's sum (rowSum). A
+ * Float64Array keeps them unboxed (a module-level `let` would allocate a heap number per write).
  */
-const REG = new Float64Array(3);
+const REG = new Float64Array(7);
 
 /**
- * exp(v − max) as hi + lo (hi returned, lo in REG[0]) for v ≤ max, max finite; relative error about
- * 2^-77. x − max is exact as twoSum; exp(x) = 2^k·exp(r) with |r| ≤ ln2/2 (Cody–Waite with a
- * three-part ln 2), exp(r) = (1 + m)^(2^10) with m = expm1(r/2^10) from six Taylor terms, the square
- * of the first in double-double, then ten exact-ish squarings m ← 2m + m².
+ * e^(xh + xl) as hi + lo (hi returned, lo in REG[0]) for |xh| <= ln 2, relative error about 2^-77,
+ * slowly: e^x = 2^k·e^r with |r| <= ln2/2 (Cody–Waite with a three-part ln 2), e^r = (1 + m)^(2^10)
+ * with m = expm1(r/2^10) from six Taylor terms, the square of the first in double-double, then ten
+ * exact-ish squarings m <- 2m + m². Only builds EXP2_NEG below.
  */
-function shiftedExpDD(v: number, max: number): number {
-  const xh = v - max;
-  if (!(xh > -746)) {
-    REG[0] = 0;
-    return xh === xh ? 0 : NaN;
-  }
-  const xl = shiftLo(v, max, xh);
+function expSlowDD(xh: number, xl: number): number {
   const k = Math.round(xh * INV_LN2);
   const t1 = xh - k * LN2_1; // exact: k·LN2_1 is exact and within a factor 2 of xh
   const p2 = k * LN2_2;
@@ -248,32 +283,108 @@ function shiftedExpDD(v: number, max: number): number {
   return eh * f1 * f2;
 }
 
-/** Writes the row's double-double weights: hi parts to w[p], lo parts to lo[j]; sets REG[1] + REG[2] to their sum. */
-function weightsDD(
-  src: Float64Array,
-  base: number,
-  stride: number,
-  n: number,
-  sign: number,
-  w: Float64Array,
-  lo: Float64Array,
-): void {
-  const max = scan.max;
+
+/** ln 2/64 in parts of 32, 32 and 53 bits: k·LN2_64_1 and k·LN2_64_2 are exact for |k| < 2^21. */
+const LN2_64_1 = 0.010830424696905538;
+const LN2_64_2 = -6.56392980139141e-13;
+const LN2_64_3 = 3.272147545734488e-23;
+const INV_LN2_64 = 92.33248261689366; // 64/ln 2
+const MAGIC = 6755399441055744; // 1.5·2^52: (v + MAGIC) - MAGIC rounds v to an integer (|v| < 2^51)
+/** 2^-k for k = 0..1100 (0 from 1075 on). */
+const POW2_NEG = Float64Array.from({ length: 1101 }, (_, k) => 2 ** -k);
+/** 2^(-j/64) = EXP2_NEG_HI[j] + EXP2_NEG_LO[j] to about 2^-77, j = 0..63, from expSlowDD(−j·ln2/64). */
+const EXP2_NEG_HI = new Float64Array(64);
+const EXP2_NEG_LO = new Float64Array(64);
+for (let j = 0; j < 64; j++) {
+  const a1 = -j * LN2_64_1; // exact (38 bits)
+  const a2 = -j * LN2_64_2; // exact
+  const xh = a1 + a2;
+  const xl = a1 - xh + a2 - j * LN2_64_3;
+  EXP2_NEG_HI[j] = expSlowDD(xh, xl);
+  EXP2_NEG_LO[j] = REG[0];
+}
+
+/**
+ * exp(v − max) for v ≤ max, max finite, to about half an ULP (Tang's method; glu uses it as e^t): x − max = hi + lo
+ * exactly (twoSum), x = −(64K + j)·ln2/64 + r with |r| <= ln2/128, e^x = 2^-K·2^(-j/64)·e^r with the
+ * table in double-double and e^r − 1 to degree 6 (truncation below 2^-65). Math.exp is a C call
+ * costing ~8 ns in V8; this inlines.
+ */
+export function shiftedExp(v: number, max: number): number {
+  const hi = v - max;
+  // Below −746 e^x is 0 whatever lo is; this also catches v = −inf (where lo is NaN).
+  if (!(hi > -746)) return hi === hi ? 0 : NaN;
+  const kf = hi * INV_LN2_64 + MAGIC - MAGIC;
+  const i = -kf | 0;
+  const r = hi - kf * LN2_64_1 - kf * LN2_64_2 + (shiftLo(v, max, hi) - kf * LN2_64_3);
+  const p = r + r * r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720)))));
+  const th = EXP2_NEG_HI[i & 63];
+  return (th + (th * p + EXP2_NEG_LO[i & 63])) * POW2_NEG[i >> 6];
+}
+
+/**
+ * exp(v − max) as hi + lo (hi returned, lo in REG[0]) for v ≤ max, max finite; relative error about
+ * 2^-76. As shiftedExp, with r = x + (64K + j)·ln2/64 carried as rh + rl (a three-part ln2/64),
+ * e^r − 1 = rh + rh²/2 + … with rh² exact (Dekker) and the terms from rh³ on (below 2.6e-8) in
+ * plain doubles, and the product with the double-double table entry kept in double-double.
+ */
+function shiftedExpDD(v: number, max: number): number {
+  const xh = v - max;
+  if (!(xh > -746)) {
+    REG[0] = 0;
+    return xh === xh ? 0 : NaN;
+  }
+  const xl = shiftLo(v, max, xh);
+  const kf = xh * INV_LN2_64 + MAGIC - MAGIC;
+  const i = -kf | 0;
+  const t1 = xh - kf * LN2_64_1; // exact: kf·LN2_64_1 is exact and within a factor 2 of xh
+  const p2 = kf * LN2_64_2; // exact
+  const r0 = t1 - p2;
+  const b0 = r0 - t1;
+  let rl = t1 - (r0 - b0) + (-p2 - b0) + (xl - kf * LN2_64_3);
+  const rh = r0 + rl;
+  rl -= rh - r0;
+  // m = e^r − 1 (|r| <= 0.0055: the omitted rh^9/9! is below 2^-86).
+  const sq = rh * rh;
+  const sqErr = twoProductLo(rh, rh, sq);
+  const rest = rh * sq * (1 / 6 + rh * (1 / 24 + rh * (1 / 120 + rh * (1 / 720 + rh * (1 / 5040 + rh * (1 / 40320))))));
+  const m0 = rh + 0.5 * sq;
+  let ml = rh - m0 + 0.5 * sq + (0.5 * sqErr + rest + rl * (1 + rh + 0.5 * sq));
+  const mh = m0 + ml;
+  ml -= mh - m0;
+  // T·(1 + m) with T = th + tl: th + th·mh carried exactly, the small products added to the low part.
+  const th = EXP2_NEG_HI[i & 63];
+  const tl = EXP2_NEG_LO[i & 63];
+  const ph = th * mh;
+  const sh = th + ph; // |th| > |ph|: Fast2Sum
+  const lo = th - sh + ph + (twoProductLo(th, mh, ph) + tl + th * ml + tl * mh);
+  const eh = sh + lo;
+  const el = lo - (eh - sh);
+  const scale = POW2_NEG[i >> 6];
+  REG[0] = el * scale;
+  return eh * scale;
+}
+
+/**
+ * Writes the row's double-double weights: hi parts to hi[j], lo parts to lo[j]; REG[1] + REG[2] hold
+ * their sum (updated at every step, see relu.ts on code after loops).
+ */
+function weightsDD(src: FloatArray, base: number, stride: number, n: number, sign: number, max: number, hi: Float64Array, lo: Float64Array): void {
   let sh = 0;
   let sl = 0;
   for (let j = 0, p = base; j < n; j++, p += stride) {
     const eh = shiftedExpDD(sign * src[p], max);
     const el = REG[0];
-    w[p] = eh;
+    hi[j] = eh;
     lo[j] = el;
     const t = sh + eh;
     const bb = t - sh;
     sl += sh - (t - bb) + (eh - bb) + el;
     sh = t;
+    const u = sh + sl;
+    REG[1] = u;
+    REG[2] = sl - (u - sh);
   }
-  const t = sh + sl;
-  REG[1] = t;
-  REG[2] = sl - (t - sh);
 }
 
 /**
@@ -281,66 +392,111 @@ function weightsDD(
  * g is first shifted by r = g at the row's maximum (g' = g − r as an exact hi + lo; the VJP does not
  * change), so a constant g, such as the default all-ones grad_output, gives exactly 0.
  */
-export function softmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, sign: number): Tensor {
+export function softmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, sign: number, out?: FloatArray): Tensor {
   const src = x.data;
   const g = gradOutput.data;
-  const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(dim, x.shape.length) ?? 0);
-  const gx = new Float64Array(src.length);
+  const shape = x.shape;
+  const { outer, n, inner } = rowsOf(x, dim);
+  const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const hi = new Float64Array(n);
   const lo = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       const s = rowMax(src, base, inner, n, sign, false);
       if (s.status === ROW_FINITE) {
-        weightsDD(src, base, inner, n, sign, gx, lo);
+        weightsDD(src, base, inner, n, sign, s.max, hi, lo);
         const sh = REG[1];
         const sl = REG[2];
         const r = g[base + s.argmax * inner];
-        // P = Σ_j e_j·g'_j in double-double.
-        let ph = 0;
-        let pl = 0;
-        let exact = true;
-        for (let j = 0, p = base; j < n; j++, p += inner) {
-          const gj = g[p];
-          const dh = gj - r;
-          const b = dh - gj;
-          const dl = gj - (dh - b) + (-r - b);
-          if (!(Math.abs(dh) < SPLIT_SAFE)) exact = false;
-          const eh = gx[p];
-          const th = eh * dh;
-          const tl = (exact ? twoProductLo(eh, dh, th) : 0) + eh * dl + lo[j] * dh;
-          const u = ph + th;
-          const bu = u - ph;
-          pl += ph - (u - bu) + (th - bu) + tl;
-          ph = u;
-        }
-        for (let j = 0, p = base; j < n; j++, p += inner) {
-          const gj = g[p];
-          const dh = gj - r;
-          const b = dh - gj;
-          const dl = gj - (dh - b) + (-r - b);
-          // g'_i·S − P
-          const ah = dh * sh;
-          const al = (exact ? twoProductLo(dh, sh, ah) : 0) + dh * sl + dl * sh;
-          const nh = ah - ph;
-          const bn = nh - ah;
-          const num = nh + (ah - (nh - bn) + (-ph - bn) + (al - pl));
-          gx[p] = ((sign * (gx[p] + lo[j])) / sh) * (num / sh);
-        }
+        const exact = shiftedDot(g, base, inner, n, r, hi, lo);
+        softmaxVjpRow(g, gx, base, inner, n, r, hi, lo, sh, sl, REG[3], REG[4], exact, sign);
       } else if (s.status === ROW_INF) {
         // The Jacobian's limit is 0 (y is one-hot); 0·Σg keeps a NaN or inf of g visible, as the
         // finite-row formula would. Several entries at the maximum: theirs is undefined.
-        let gsum = 0;
-        for (let j = 0, p = base; j < n; j++, p += inner) gsum += g[p];
-        const zero = 0 * gsum;
-        const top = s.infCount === 1 ? zero : NaN;
-        for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = sign * src[p] === s.max ? top : zero;
+        const zero = 0 * rowSum(g, base, inner, n, -1);
+        oneHotRow(src, sign, s.max, s.infCount === 1 ? zero : NaN, zero, gx, base, inner, n);
       } else {
-        for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = NaN;
+        fillRow(gx, base, inner, n, NaN);
       }
     }
   }
-  return { data: gx, shape: x.shape };
+  return { data: gx, shape };
+}
+
+/**
+ * P = Σ_j e_j·g'_j in double-double, g'_j = g_j − r as an exact hi + lo, into REG[3] + REG[4]
+ * (updated at every step). Returns 1 when every g'_j is small enough for Dekker's split, else 0.
+ */
+function shiftedDot(g: FloatArray, base: number, stride: number, n: number, r: number, hi: Float64Array, lo: Float64Array): number {
+  let ph = 0;
+  let pl = 0;
+  let exact = 1;
+  for (let j = 0, p = base; j < n; j++, p += stride) {
+    const gj = g[p];
+    const dh = gj - r;
+    const b = dh - gj;
+    const dl = gj - (dh - b) + (-r - b);
+    if (!(Math.abs(dh) < SPLIT_SAFE)) exact = 0;
+    const eh = hi[j];
+    const th = eh * dh;
+    const tl = (exact ? twoProductLo(eh, dh, th) : 0) + eh * dl + lo[j] * dh;
+    const u = ph + th;
+    const bu = u - ph;
+    pl += ph - (u - bu) + (th - bu) + tl;
+    ph = u;
+    REG[3] = ph;
+    REG[4] = pl;
+  }
+  return exact;
+}
+
+/** gx_i = sign·(e_i/S)·(g'_i·S − P)/S for one row. */
+function softmaxVjpRow(
+  g: FloatArray,
+  gx: FloatArray,
+  base: number,
+  stride: number,
+  n: number,
+  r: number,
+  hi: Float64Array,
+  lo: Float64Array,
+  sh: number,
+  sl: number,
+  ph: number,
+  pl: number,
+  exact: number,
+  sign: number,
+): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) {
+    const gj = g[p];
+    const dh = gj - r;
+    const b = dh - gj;
+    const dl = gj - (dh - b) + (-r - b);
+    // g'_i·S − P
+    const ah = dh * sh;
+    const al = (exact ? twoProductLo(dh, sh, ah) : 0) + dh * sl + dl * sh;
+    const nh = ah - ph;
+    const bn = nh - ah;
+    const num = nh + (ah - (nh - bn) + (-ph - bn) + (al - pl));
+    gx[p] = ((sign * (hi[j] + lo[j])) / sh) * (num / sh);
+  }
+}
+
+/** Σ g over the row, leaving out index `skip` (−1: none), in double-double: REG[5] + REG[6] (updated at every step); returns the high part. */
+function rowSum(g: FloatArray, base: number, stride: number, n: number, skip: number): number {
+  let h = 0;
+  let l = 0;
+  for (let j = 0, p = base; j < n; j++, p += stride) {
+    const v = j === skip ? 0 : g[p]; // not g·0: an infinite g there is left out
+    const t = h + v;
+    const bb = t - h;
+    l += h - (t - bb) + (v - bb);
+    h = t;
+    REG[5] = h;
+    REG[6] = l;
+  }
+  return h;
 }
 
 /**
@@ -348,62 +504,71 @@ export function softmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, sign
  * double-double, so a uniform row under the all-ones grad_output gives exactly 0 (1 − n·fl(1/n)
  * need not) and 1 − n·softmax_i near 0 keeps its digits.
  */
-export function logSoftmaxBackward(x: Tensor, gradOutput: Tensor, dim: number): Tensor {
+export function logSoftmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, out?: FloatArray): Tensor {
   const src = x.data;
   const g = gradOutput.data;
-  const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(dim, x.shape.length) ?? 0);
-  const gx = new Float64Array(src.length);
+  const shape = x.shape;
+  const { outer, n, inner } = rowsOf(x, dim);
+  const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const hi = new Float64Array(n);
   const lo = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       const s = rowMax(src, base, inner, n, 1, false);
-      // G as gh + gl and, for the one-hot limit, the sum without the maximum (both double-double).
-      let gh = 0;
-      let gl = 0;
-      let rh = 0;
-      let rl = 0;
-      for (let j = 0, p = base; j < n; j++, p += inner) {
-        const v = g[p];
-        let t = gh + v;
-        let bb = t - gh;
-        gl += gh - (t - bb) + (v - bb);
-        gh = t;
-        if (j === s.argmax) continue;
-        t = rh + v;
-        bb = t - rh;
-        rl += rh - (t - bb) + (v - bb);
-        rh = t;
-      }
       if (s.status === ROW_FINITE) {
-        weightsDD(src, base, inner, n, 1, gx, lo);
-        const sh = REG[1];
-        const sl = REG[2];
-        const exact = Math.abs(gh) < SPLIT_SAFE;
-        for (let j = 0, p = base; j < n; j++, p += inner) {
-          const gj = g[p];
-          const eh = gx[p];
-          const el = lo[j];
-          if (exact && Math.abs(gj) < SPLIT_SAFE) {
-            const ah = gj * sh;
-            const al = twoProductLo(gj, sh, ah) + gj * sl;
-            const bh = eh * gh;
-            const bl = twoProductLo(eh, gh, bh) + eh * gl + el * gh;
-            const nh = ah - bh;
-            const bn = nh - ah;
-            gx[p] = (nh + (ah - (nh - bn) + (-bh - bn) + (al - bl))) / sh;
-          } else {
-            gx[p] = gj - (eh / sh) * (gh + gl);
-          }
-        }
+        rowSum(g, base, inner, n, -1);
+        const gh = REG[5];
+        const gl = REG[6];
+        weightsDD(src, base, inner, n, 1, s.max, hi, lo);
+        logSoftmaxVjpRow(g, gx, base, inner, n, hi, lo, REG[1], REG[2], gh, gl, Math.abs(gh) < SPLIT_SAFE);
       } else if (s.status === ROW_INF) {
         // softmax → one-hot at the single maximum: gx = g − onehot·G, i.e. −Σ_{j≠k} g_j there.
-        const top = s.infCount === 1 ? 0 - (rh + rl) : NaN;
-        for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = src[p] === s.max ? top : g[p];
+        rowSum(g, base, inner, n, s.argmax);
+        const top = s.infCount === 1 ? 0 - (REG[5] + REG[6]) : NaN;
+        oneHotKeepRow(src, g, s.max, top, gx, base, inner, n);
       } else {
-        for (let j = 0, p = base; j < n; j++, p += inner) gx[p] = NaN;
+        fillRow(gx, base, inner, n, NaN);
       }
     }
   }
-  return { data: gx, shape: x.shape };
+  return { data: gx, shape };
+}
+
+/** gx_i = (g_i·S − e_i·G)/S for one row; exact: |G| is small enough for Dekker's split. */
+function logSoftmaxVjpRow(
+  g: FloatArray,
+  gx: FloatArray,
+  base: number,
+  stride: number,
+  n: number,
+  hi: Float64Array,
+  lo: Float64Array,
+  sh: number,
+  sl: number,
+  gh: number,
+  gl: number,
+  exact: boolean,
+): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) {
+    const gj = g[p];
+    const eh = hi[j];
+    const el = lo[j];
+    if (exact && Math.abs(gj) < SPLIT_SAFE) {
+      const ah = gj * sh;
+      const al = twoProductLo(gj, sh, ah) + gj * sl;
+      const bh = eh * gh;
+      const bl = twoProductLo(eh, gh, bh) + eh * gl + el * gh;
+      const nh = ah - bh;
+      const bn = nh - ah;
+      gx[p] = (nh + (ah - (nh - bn) + (-bh - bn) + (al - bl))) / sh;
+    } else {
+      gx[p] = gj - (eh / sh) * (gh + gl);
+    }
+  }
+}
+
+/** `top` where x equals the (infinite) maximum, g elsewhere. */
+function oneHotKeepRow(src: FloatArray, g: FloatArray, max: number, top: number, gx: FloatArray, base: number, stride: number, n: number): void {
+  for (let j = 0, p = base; j < n; j++, p += stride) gx[p] = src[p] === max ? top : g[p];
 }

@@ -21,11 +21,11 @@ export const softmin = defineActivation({
   check(params, shape) {
     return checkDim(params.dim, shape.length);
   },
-  forward(x, params) {
-    return softmaxForward(x, params.dim, -1);
+  forward(x, params, out) {
+    return softmaxForward(x, params.dim, -1, out);
   },
-  backward(x, gradOutput, params) {
+  backward(x, gradOutput, params, _kink, out) {
     // d softmax(−x)/dx = −J_softmax(−x): the softmax VJP at −x with the sign flipped.
-    return { gradInput: softmaxBackward(x, gradOutput, params.dim, -1), gradParams: {} };
+    return { gradInput: softmaxBackward(x, gradOutput, params.dim, -1, out), gradParams: {} };
   },
 });

@@ -1,6 +1,7 @@
 // softshrink: moves x towards 0 by lambd and zeroes [-lambd, lambd] (torch.nn.functional.softshrink).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
+import type { FloatArray } from '../definition.js';
 
 export const softshrink = defineActivation({
   name: 'softshrink',
@@ -17,34 +18,62 @@ export const softshrink = defineActivation({
   learnable: [],
   hasKink: true,
   properties: { monotonic: true, smooth: false, bounded: false, zeroCentred: true, range: '(-inf, +inf)' },
-  forward(x, params) {
-    const lam = params.lambd;
+  forward(x, params, out) {
     const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      // One rounding each; v - lam is exact near v = lam (Sterbenz).
-      y[i] = v > lam ? v - lam : v < -lam ? v + lam : v === v ? 0 : v;
-    }
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    forwardLoop(src, y, n, params.lambd, params.lambd < 1e300);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params, kink) {
-    const lam = params.lambd;
+  backward(x, gradOutput, params, kink, out) {
     const src = x.data;
-    const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      const gi = g[i];
-      if (v > lam || v < -lam) gx[i] = gi;
-      else if (v < lam && v > -lam) gx[i] = 0;
-      else if (v !== v) gx[i] = v;
-      // At ±lambd torch takes 0; the left piece has slope 1 only at -lambd (or at 0 when lambd is 0),
-      // the right piece only at +lambd.
-      else if (kink === 'left') gx[i] = v <= -lam ? gi : 0;
-      else if (kink === 'right') gx[i] = v >= lam ? gi : 0;
-      else gx[i] = 0;
-    }
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    // At ±lambd torch takes 0; the left piece has slope 1 only at -lambd (or at 0 when lambd is 0),
+    // the right piece only at +lambd.
+    shrinkBackward(src, gradOutput.data, gx, n, params.lambd, kink === 'left' ? 1 : 0, kink === 'right' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
+
+// Loops as relu.ts describes them.
+
+/** fast: lambd < 1e300, computed by the caller (see relu.ts on code outside loops). */
+function forwardLoop(src: FloatArray, y: FloatArray, n: number, lam: number, fast: boolean): void {
+  // One rounding each; x - lambd is exact near x = lambd (Sterbenz). The 0/1 masks keep one of
+  // x - lambd, x + lambd (or neither: +0); where x ± lambd could overflow (and for ±inf) the
+  // (predicted) branch. NaN passes through.
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    y[i] =
+      fast && Math.abs(v) < 1e300
+        ? (v - lam) * +(v > lam) + (v + lam) * +(v < -lam)
+        : v > lam ? v - lam : v < -lam ? v + lam : v === v ? 0 : v;
+  }
+}
+
+/** g·shrink'(x), shared with hardshrink: 1 outside [-lambd, lambd], 0 inside, the kink's choice at ±lambd. */
+export function shrinkBackward(
+  src: FloatArray,
+  g: FloatArray,
+  gx: FloatArray,
+  n: number,
+  lam: number,
+  atMinus: number,
+  atPlus: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const gi = g[i];
+    if (v * 0 + (gi - gi) === 0) {
+      // The slope as a 0/1 number: at most one term is 1 (at 0 when lambd is 0, one of atMinus, atPlus).
+      gx[i] = gi * (+(v > lam) + +(v < -lam) + +(v === -lam) * atMinus + +(v === lam) * atPlus) + 0;
+    } else if (v > lam || v < -lam) {
+      gx[i] = gi;
+    } else if (v !== v) {
+      gx[i] = v; // NaN propagates
+    } else {
+      gx[i] = (v === -lam && atMinus === 1) || (v === lam && atPlus === 1) ? gi : 0;
+    }
+  }
+}

@@ -1,6 +1,7 @@
 // threshold: x where x > threshold, a fixed value elsewhere (torch.nn.functional.threshold).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
+import type { FloatArray } from '../definition.js';
 
 export const threshold = defineActivation({
   name: 'threshold',
@@ -24,28 +25,56 @@ export const threshold = defineActivation({
     zeroCentred: false,
     range: '(threshold, +inf) ∪ {value}',
   },
-  forward(x, params) {
+  forward(x, params, out) {
+    const src = x.data;
+    const n = src.length;
+    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
     const th = params.threshold;
     const value = params.value;
-    const src = x.data;
-    const y = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      y[i] = v <= th ? value : v; // NaN passes through, as in torch
-    }
+    if (Number.isFinite(th) && Number.isFinite(value)) forwardLoop(src, y, n, th, value);
+    else forwardCases(src, y, n, th, value);
     return { data: y, shape: x.shape };
   },
-  backward(x, gradOutput, params, kink) {
-    const th = params.threshold;
+  backward(x, gradOutput, params, kink, out) {
     const src = x.data;
-    const g = gradOutput.data;
-    const gx = new Float64Array(src.length);
+    const n = src.length;
+    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
     // torch: 0 at x = threshold (its x <= threshold branch), the left slope; 'right' takes 1.
-    const atKink = kink === 'right' ? 1 : 0;
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i];
-      gx[i] = v > th ? g[i] : v < th ? 0 : v === th ? g[i] * atKink : v;
-    }
+    backwardLoop(src, gradOutput.data, gx, n, params.threshold, kink === 'right' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },
 });
+
+// Loops as relu.ts describes them.
+
+function forwardLoop(src: FloatArray, y: FloatArray, n: number, th: number, value: number): void {
+  // m = [x > threshold] selects exactly between x and value (the other product is ±0; both
+  // parameters finite); ±inf·0 would be NaN, so infinities and NaN take the (predicted) branch (NaN
+  // passes through, as in torch). v·0 + value is value as a double (see relu.ts on parameters
+  // times masks).
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const m = +(v > th);
+    y[i] = v - v === 0 ? v * m + (v * 0 + value) * (1 - m) : v <= th ? value : v;
+  }
+}
+
+function forwardCases(src: FloatArray, y: FloatArray, n: number, th: number, value: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    y[i] = v <= th ? value : v; // NaN passes through, as in torch
+  }
+}
+
+function backwardLoop(src: FloatArray, g: FloatArray, gx: FloatArray, n: number, th: number, atKink: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    const gi = g[i];
+    // g·slope with a 0/1 slope; by cases where x or g is not finite (NaN in x propagates, an
+    // infinite g times a zero slope is 0).
+    gx[i] =
+      v * 0 + (gi - gi) === 0
+        ? gi * (+(v > th) + +(v === th) * atKink) + 0
+        : v > th ? gi : v < th ? 0 : v === th ? gi * atKink : v;
+  }
+}

@@ -3,6 +3,7 @@ import t from 'tap';
 import { Value } from '@sinclair/typebox/value';
 import { gelu } from '../../../src/core/functions/gelu.js';
 import { ulpError } from '../../helpers/ulp.js';
+import { geluExact, geluExactPrime, geluTanh, geluTanhPrime } from '../../../src/core/functions/gelu.js';
 
 type Approx = 'none' | 'tanh';
 const T = (a: number[]) => ({ data: Float64Array.from(a), shape: [a.length] });
@@ -41,4 +42,49 @@ t.test('tanh form: x·σ(2u) does not cancel like 1 + tanh(u) (values from mpmat
   t.ok(ulps(f([-21.5], 'tanh')[0], -2.8e-322) <= 1);
   t.ok(ulps(d([-10], 'tanh')[0], -2.7576380638540315e-36) <= 1);
   t.ok(ulps(d([-0.7524614220710163], 'tanh')[0], -1.5647455740893692e-17) <= 1);
+});
+
+/**
+ * Dense float64 inputs: a grid over [-40, 40], magnitudes 2^-30..2^9.5 of both signs, points
+ * closing in on `near`, and inputs outside the fast range (NaN, ±inf, huge) interleaved every 257
+ * elements, so that every block of a kernel's fast loop holds elements it must redo.
+ */
+function sweep(near: readonly number[] = []): number[] {
+  const xs: number[] = [];
+  for (let v = -40; v <= 40; v += 0.0173) xs.push(v);
+  for (let e = -30; e <= 9.5; e += 0.01) xs.push(2 ** e, -(2 ** e));
+  for (const r of near) for (let k = 1; k < 48; k++) xs.push(r + 2 ** -k, r - 2 ** -k, r * (1 + k * 2 ** -52));
+  const tails = [NaN, Infinity, -Infinity, 700, -700, 1000, -1000, 1e300, -1e300, 0, -0, 650, -650];
+  const out: number[] = [];
+  xs.forEach((v, i) => {
+    out.push(v);
+    if (i % 257 === 0) out.push(tails[(i / 257) % tails.length]);
+  });
+  return out;
+}
+
+/** The largest ulpError of got[i] against want(xs[i]), and where. */
+function worst(xs: readonly number[], got: ArrayLike<number>, want: (x: number) => number): { ulp: number; at: number } {
+  let w = { ulp: 0, at: NaN };
+  xs.forEach((x, i) => {
+    const e = ulpError(got[i], { hi: want(x), lo: 0 });
+    if (!(e <= w.ulp)) w = { ulp: e, at: x };
+  });
+  return w;
+}
+
+t.test('the fast float64 kernels stay within 1 ULP of the double-double forms (which are within half of one)', async (t) => {
+  // The roots of the derivatives and the edges of the windows around them; the ends of the fast range.
+  const roots = [-0.7517915246935645, -0.5517915246935645, -0.9517915246935645];
+  const tanhRoots = [-0.7524614220710163, -0.5524614220710163, -0.9524614220710163];
+  const exact = sweep([...roots, 37.46, -37.46]);
+  const ef = worst(exact, f(exact), (x) => geluExact(x));
+  const ed = worst(exact, d(exact), (x) => geluExactPrime(x));
+  t.ok(ef.ulp <= 1, `exact form, forward: ${ef.ulp} ULP at ${ef.at}`);
+  t.ok(ed.ulp <= 1, `exact form, derivative: ${ed.ulp} ULP at ${ed.at}`);
+  const tanhForm = sweep([...tanhRoots, -24.5, 7.4]);
+  const tf = worst(tanhForm, f(tanhForm, 'tanh'), (x) => geluTanh(x));
+  const td = worst(tanhForm, d(tanhForm, 'tanh'), (x) => geluTanhPrime(x));
+  t.ok(tf.ulp <= 1, `tanh form, forward: ${tf.ulp} ULP at ${tf.at}`);
+  t.ok(td.ulp <= 1, `tanh form, derivative: ${td.ulp} ULP at ${td.at}`);
 });

@@ -2,6 +2,7 @@
 import t from 'tap';
 import { sigmoid } from '../../../src/core/functions/sigmoid.js';
 import { ulpError } from '../../helpers/ulp.js';
+import { sigmoidDD, sigmoidPrimeDD } from '../../../src/core/special.js';
 
 const T = (a: number[]) => ({ data: Float64Array.from(a), shape: [a.length] });
 const f = (xs: number[]) => [...sigmoid.forward(T(xs), {}).data];
@@ -30,4 +31,41 @@ t.test('grad_output scales the derivative; the shape is kept', async (t) => {
   t.same([...g.gradInput.data], [0.5, -1]);
   t.same(g.gradInput.shape, [2, 1]);
   t.same(g.gradParams, {});
+});
+
+/**
+ * Dense float64 inputs: a grid over [-40, 40], magnitudes 2^-30..2^9.5 of both signs, points
+ * closing in on `near`, and inputs outside the fast range (NaN, ±inf, huge) interleaved every 257
+ * elements, so that every block of a kernel's fast loop holds elements it must redo.
+ */
+function sweep(near: readonly number[] = []): number[] {
+  const xs: number[] = [];
+  for (let v = -40; v <= 40; v += 0.0173) xs.push(v);
+  for (let e = -30; e <= 9.5; e += 0.01) xs.push(2 ** e, -(2 ** e));
+  for (const r of near) for (let k = 1; k < 48; k++) xs.push(r + 2 ** -k, r - 2 ** -k, r * (1 + k * 2 ** -52));
+  const tails = [NaN, Infinity, -Infinity, 700, -700, 1000, -1000, 1e300, -1e300, 0, -0, 650, -650];
+  const out: number[] = [];
+  xs.forEach((v, i) => {
+    out.push(v);
+    if (i % 257 === 0) out.push(tails[(i / 257) % tails.length]);
+  });
+  return out;
+}
+
+/** The largest ulpError of got[i] against want(xs[i]), and where. */
+function worst(xs: readonly number[], got: ArrayLike<number>, want: (x: number) => number): { ulp: number; at: number } {
+  let w = { ulp: 0, at: NaN };
+  xs.forEach((x, i) => {
+    const e = ulpError(got[i], { hi: want(x), lo: 0 });
+    if (!(e <= w.ulp)) w = { ulp: e, at: x };
+  });
+  return w;
+}
+
+t.test('the fast float64 kernels stay within 1 ULP of the double-double forms (which are within half of one)', async (t) => {
+  const xs = sweep();
+  const fw = worst(xs, f(xs), (x) => sigmoidDD(x, 0));
+  const dw = worst(xs, d(xs), (x) => sigmoidPrimeDD(x, 0));
+  t.ok(fw.ulp <= 1, `forward: ${fw.ulp} ULP at ${fw.at}`);
+  t.ok(dw.ulp <= 1, `derivative: ${dw.ulp} ULP at ${dw.at}`);
 });
