@@ -3,15 +3,22 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { errorHandler, sendError } from './error-handler.js';
+import { makeErrorHandler, sendError } from './error-handler.js';
 import { swaggerOptions } from './openapi.js';
 import { activationRoutes } from './routes/activations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
+import { computePlugin } from './pool/plugin.js';
+import { drainPlugin } from './drain.js';
+import { metricsPlugin } from './metrics.js';
+import { timeoutOptions } from './timeouts.js';
 import { docsRoutes } from './routes/docs.js';
 import { gradientRoutes } from './routes/gradients.js';
-import { requireJsonAccept } from './routes/negotiate.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { requireComputeAccept, requireJsonAccept } from './routes/negotiate.js';
 import { CatalogueEntrySchema } from './schemas/catalogue.js';
 import { ErrorSchema, ShapeSchema, TensorSchema } from './schemas/common.js';
+import { BINARY_TYPE } from './transport/binary.js';
 
 export interface AppOptions {
   config: Config;
@@ -22,6 +29,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
   return {
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.JSON_BODY_LIMIT,
+    ...timeoutOptions(config),
     requestIdHeader: 'x-request-id',
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, verbose: true },
@@ -31,7 +39,10 @@ export function serverOptions(config: Config): FastifyServerOptions {
 
 export const app = fp<AppOptions>(async (fastify, { config }) => {
   fastify.removeContentTypeParser('text/plain');
-  fastify.setErrorHandler(errorHandler);
+  fastify.addContentTypeParser(BINARY_TYPE, { parseAs: 'buffer', bodyLimit: config.BINARY_BODY_LIMIT }, (_req, body, done) =>
+    done(null, body),
+  );
+  fastify.setErrorHandler(makeErrorHandler(config));
   fastify.setNotFoundHandler((request, reply) =>
     sendError(reply, 'RECTIFIER_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
@@ -40,13 +51,21 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   });
   for (const schema of [TensorSchema, ShapeSchema, ErrorSchema, CatalogueEntrySchema]) fastify.addSchema(schema);
   await fastify.register(swagger, swaggerOptions);
+  await fastify.register(computePlugin, { config });
+  await fastify.register(drainPlugin);
+  await fastify.register(metricsPlugin);
+  await fastify.register(healthRoutes);
+  await fastify.register(metricsRoutes);
 
-  const compute = { maxElements: config.JSON_MAX_ELEMENTS };
+  const limits = { jsonMaxElements: config.JSON_MAX_ELEMENTS, binaryMaxElements: config.BINARY_MAX_ELEMENTS };
   await fastify.register(async (api) => {
     api.addHook('onRequest', requireJsonAccept);
     await api.register(catalogueRoutes);
-    await api.register(activationRoutes, compute);
-    await api.register(gradientRoutes, compute);
+  });
+  await fastify.register(async (api) => {
+    api.addHook('onRequest', requireComputeAccept);
+    await api.register(activationRoutes, limits);
+    await api.register(gradientRoutes, limits);
   });
   await fastify.register(docsRoutes);
 });

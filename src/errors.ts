@@ -50,6 +50,10 @@ export const ERROR_CATALOGUE = {
     statusCode: 422,
     description: 'The result holds a value JSON cannot carry (Infinity or NaN); use the binary transport.',
   },
+  RECTIFIER_OVERLOADED: {
+    statusCode: 503,
+    description: 'Every worker and queue slot is taken; retry after the Retry-After seconds (or on another instance).',
+  },
   RECTIFIER_INTERNAL: {
     statusCode: 500,
     description: 'An unexpected failure; the body never carries internal details. Logged with the request id.',

@@ -20,6 +20,7 @@ export const swaggerOptions: SwaggerOptions = {
       { name: 'activations', description: 'Forward pass: y = f(x)' },
       { name: 'gradients', description: 'Vector-Jacobian products and parameter gradients' },
       { name: 'catalogue', description: 'What each function computes and takes' },
+      { name: 'operations', description: 'Health probes and Prometheus metrics, for orchestrators and monitoring' },
     ],
   },
   refResolver: {

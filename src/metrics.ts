@@ -1,0 +1,185 @@
+// Prometheus metrics: one registry per app, its metric objects, and the hooks that record every request.
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Drain } from './drain.js';
+import type { ComputeService, ComputeStats } from './pool/compute.js';
+
+/** One computation that ended, as the compute service reports it to observers. */
+export interface TaskRecord {
+  function: string;
+  operation: 'forward' | 'backward';
+  elements: number;
+  /** On the event loop, or in a worker of the pool. */
+  where: 'inline' | 'pool';
+  /** From admission until a worker took it (0 inline), then computing. */
+  waitSeconds: number;
+  runSeconds: number;
+  outcome: 'ok' | 'aborted' | 'error';
+}
+
+/**
+ * What the metrics read from the compute service beyond ComputeService and ComputeStats as they are
+ * declared today: optional until src/pool/compute.ts declares them and the pool provides them.
+ */
+interface ComputeObservations {
+  onTask?(listener: (task: TaskRecord) => void): void;
+}
+interface CumulativeStats {
+  workerExits?: number;
+}
+
+/** Seconds; from a 0.5 ms inline relu to a 10 s body near the limits. */
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Compute routes are generated one per function; the function becomes a label of its own. */
+const COMPUTE_ROUTE = /^\/(activations|gradients)\/([a-z0-9_]+)$/;
+const UNMATCHED_ROUTE = '(unmatched)';
+
+export class Metrics {
+  readonly registry = new Registry();
+  /** Per method, route and status: the labelled histogram and whether the answer is a rejection. */
+  readonly #byRoute = new Map<string, { duration: { observe(seconds: number): void }; rejected: boolean; route: string; fn: string }>();
+
+  readonly requestDuration = new Histogram({
+    name: 'rectifier_http_request_duration_seconds',
+    help: 'Time from the first byte of a request to the last byte of its answer, by route, function and status.',
+    labelNames: ['method', 'route', 'function', 'status_code'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly rejections = new Counter({
+    name: 'rectifier_http_rejections_total',
+    help: 'Compute requests answered 503 because threads + queue were all in flight.',
+    labelNames: ['route', 'function'] as const,
+    registers: [this.registry],
+  });
+  readonly abortedRequests = new Counter({
+    name: 'rectifier_http_aborted_requests_total',
+    help: 'Requests whose client closed the connection before the answer was sent.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+  readonly elements = new Counter({
+    name: 'rectifier_elements_processed_total',
+    help: 'Tensor elements computed, by function and operation (forward or backward).',
+    labelNames: ['function', 'operation'] as const,
+    registers: [this.registry],
+  });
+  readonly taskWait = new Histogram({
+    name: 'rectifier_task_wait_seconds',
+    help: 'Time a computation waited in the pool queue before a worker took it.',
+    labelNames: ['function'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly taskRun = new Histogram({
+    name: 'rectifier_task_run_seconds',
+    help: 'Time a computation ran, inline on the event loop or in a worker.',
+    labelNames: ['function', 'where'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly abortedTasks = new Counter({
+    name: 'rectifier_tasks_aborted_total',
+    help: 'Computations abandoned because their client went away.',
+    labelNames: ['function'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(compute: ComputeService, drain: Drain) {
+    const registers = [this.registry];
+    const fromStats = (name: string, help: string, read: (stats: ComputeStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(compute.stats()));
+        },
+      });
+    fromStats('rectifier_pool_queue_depth', 'Computations waiting for a worker.', (s) => s.queued);
+    fromStats('rectifier_pool_busy_workers', 'Workers computing now.', (s) => s.busy);
+    fromStats('rectifier_pool_live_workers', 'Workers alive.', (s) => s.liveWorkers);
+    fromStats('rectifier_pool_threads', 'Workers configured (POOL_THREADS).', (s) => s.threads);
+    fromStats('rectifier_requests_in_flight', 'Compute requests admitted and not yet answered.', (s) => s.inFlight);
+    fromStats('rectifier_admission_capacity', 'In-flight compute requests admitted before answering 503.', (s) => s.capacity);
+    new Counter({
+      name: 'rectifier_pool_worker_exits_total',
+      help: 'Workers that exited (crashed or were replaced) since the start.',
+      registers,
+      collect() {
+        // The pool keeps the running total; a counter set from it stays monotonic.
+        this.reset();
+        this.inc((compute.stats() as ComputeStats & CumulativeStats).workerExits ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'rectifier_draining',
+      help: '1 from SIGTERM on: readiness fails and connections close after their answer.',
+      registers,
+      collect() {
+        this.set(drain.draining ? 1 : 0);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+    (compute as ComputeService & ComputeObservations).onTask?.((task) => this.recordTask(task));
+  }
+
+  recordResponse(request: FastifyRequest, reply: FastifyReply): void {
+    const status = reply.statusCode;
+    const key = `${request.method} ${request.routeOptions.url ?? ''} ${status}`;
+    let recorded = this.#byRoute.get(key);
+    if (recorded === undefined) {
+      const { route, fn } = routeLabels(request.routeOptions.url);
+      const labels = { method: request.method, route, function: fn, status_code: String(status) };
+      recorded = { duration: this.requestDuration.labels(labels), rejected: status === 503 && fn !== '', route, fn };
+      this.#byRoute.set(key, recorded);
+    }
+    recorded.duration.observe(reply.elapsedTime / 1000);
+    if (recorded.rejected) this.rejections.inc({ route: recorded.route, function: recorded.fn });
+  }
+
+  recordAbort(request: FastifyRequest): void {
+    this.abortedRequests.inc({ route: routeLabels(request.routeOptions.url).route });
+  }
+
+  recordTask(task: TaskRecord): void {
+    if (task.outcome === 'aborted') {
+      this.abortedTasks.inc({ function: task.function });
+      return;
+    }
+    if (task.outcome === 'ok') this.elements.inc({ function: task.function, operation: task.operation }, task.elements);
+    if (task.where === 'pool') this.taskWait.observe({ function: task.function }, task.waitSeconds);
+    this.taskRun.observe({ function: task.function, where: task.where }, task.runSeconds);
+  }
+}
+
+/** `/activations/gelu` becomes route `/activations/:name` and function `gelu`: one route label for all functions. */
+function routeLabels(url: string | undefined): { route: string; fn: string } {
+  if (url === undefined) return { route: UNMATCHED_ROUTE, fn: '' };
+  const match = COMPUTE_ROUTE.exec(url);
+  return match ? { route: `/${match[1]}/:name`, fn: match[2] } : { route: url, fn: '' };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+const metricsHooks: FastifyPluginCallback = (app, _opts, done) => {
+  const metrics = new Metrics(app.compute, app.drain);
+  app.decorate('metrics', metrics);
+  app.addHook('onResponse', (request, reply, next) => {
+    metrics.recordResponse(request, reply);
+    next();
+  });
+  app.addHook('onRequestAbort', (request, next) => {
+    metrics.recordAbort(request);
+    next();
+  });
+  done();
+};
+
+/** Decorates the app with `metrics` and records every route registered after it. */
+export const metricsPlugin = fp(metricsHooks, { name: 'metrics', decorators: { fastify: ['compute', 'drain'] } });
