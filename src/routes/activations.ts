@@ -1,45 +1,45 @@
 // POST /activations/{name}: the forward pass of every catalogue function, one route each.
-import type { FastifyPluginAsync } from 'fastify';
-import type { ParamValues } from '../core/definition.js';
-import { registry } from '../core/registry.js';
-import { errorResponses } from '../schemas/common.js';
-import { forwardBodySchema, forwardResponseSchema } from '../schemas/activation.js';
-import { encodeTensor } from '../transport/json.js';
-import { computeInput } from './compute-input.js';
-import { unknownFunction } from './unknown-function.js';
 import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { registry } from '../core/registry.js';
+import { binaryBodySchema, binaryQuerySchema, forwardBodySchema, forwardResponseSchema } from '../schemas/activation.js';
+import { errorResponses } from '../schemas/common.js';
+import { abortOnClientClose } from './abort-on-close.js';
+import { sendForward } from './compute-answer.js';
+import { readComputeRequest, type ComputeLimits } from './compute-request.js';
+import { unknownFunction } from './unknown-function.js';
 
-export interface ComputeRouteOptions {
-  maxElements: number;
-}
+const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
 
-const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500);
-
-export const activationRoutes: FastifyPluginAsync<ComputeRouteOptions> = async (app, opts) => {
+export const activationRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
   for (const def of registry.all()) {
     app.post(`/activations/${def.name}`, {
       schema: {
         operationId: `forward_${def.name}`,
         tags: ['activations'],
         summary: `${def.name}: ${def.summary}`,
-        description: `Computes $${def.formula}$ elementwise or along an axis as the catalogue says, on a batch.`,
-        body: forwardBodySchema(def),
+        description:
+          `Computes $${def.formula}$ (${def.kind}) on a batch. JSON in and out by default; ` +
+          'binary bodies with Content-Type: application/octet-stream, binary answers with Accept: application/octet-stream.',
+        querystring: binaryQuerySchema(def, false),
+        body: {
+          content: {
+            'application/json': { schema: forwardBodySchema(def) },
+            'application/octet-stream': { schema: binaryBodySchema(false) },
+          },
+        },
         response: { 200: forwardResponseSchema(def), ...ERRORS },
       },
       handler: async (request, reply) => {
-        const { x, params } = computeInput(def, request.body as { x: unknown; params?: ParamValues }, opts.maxElements);
-        const y = def.forward(x, params as never);
-        const body = { name: def.name, shape: y.shape, y: encodeTensor(y, 'y'), params };
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+        const req = readComputeRequest(def, request, limits, false);
+        const y = await app.compute.forward(def, req.x, req.params, abortOnClientClose(reply));
+        return sendForward(reply, def, req, y);
       },
     });
   }
 
   app.post('/activations/:name', {
-    schema: {
-      hide: true,
-      params: Type.Object({ name: Type.String() }),
-    },
+    schema: { hide: true, params: Type.Object({ name: Type.String() }) },
     handler: async (request) => unknownFunction((request.params as { name: string }).name),
   });
 };

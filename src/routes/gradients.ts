@@ -1,27 +1,26 @@
 // POST /gradients/{name}: vector-Jacobian products and learnable-parameter gradients, one route each.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Kink, ParamValues } from '../core/definition.js';
+import type { Tensor } from '../core/definition.js';
 import { registry } from '../core/registry.js';
-import { ones } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
-import { gradientBodySchema, gradientResponseSchema } from '../schemas/activation.js';
+import { binaryBodySchema, binaryQuerySchema, gradientBodySchema, gradientResponseSchema } from '../schemas/activation.js';
 import { errorResponses } from '../schemas/common.js';
-import { decodeTensor, encodeParamGrads, encodeTensor } from '../transport/json.js';
-import type { ComputeRouteOptions } from './activations.js';
-import { computeInput } from './compute-input.js';
+import { abortOnClientClose } from './abort-on-close.js';
+import { sendGradient } from './compute-answer.js';
+import { readComputeRequest, type ComputeLimits } from './compute-request.js';
 import { unknownFunction } from './unknown-function.js';
 
-interface GradientBody {
-  x: unknown;
-  grad_output?: unknown;
-  params?: ParamValues;
-  kink?: Kink;
+const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
+
+/** All ones in x's element type: the default upstream gradient. */
+function onesLike(x: Tensor, shape: readonly number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = x.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  return { data: data.fill(1), shape };
 }
 
-const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500);
-
-export const gradientRoutes: FastifyPluginAsync<ComputeRouteOptions> = async (app, opts) => {
+export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
   for (const def of registry.all()) {
     const learnable = def.learnable.length > 0 ? ` Gradients for ${def.learnable.join(', ')} in grad_params.` : '';
     app.post(`/gradients/${def.name}`, {
@@ -29,32 +28,30 @@ export const gradientRoutes: FastifyPluginAsync<ComputeRouteOptions> = async (ap
         operationId: `gradient_${def.name}`,
         tags: ['gradients'],
         summary: `${def.name}: vector-Jacobian product`,
-        description: `d(loss)/dx for $${def.formula}$ given d(loss)/dy.${learnable}`,
-        body: gradientBodySchema(def),
+        description:
+          `d(loss)/dx for $${def.formula}$ given d(loss)/dy.${learnable} Binary answers carry grad_params ` +
+          'in the X-Grad-Params header (JSON; non-finite values as strings).',
+        querystring: binaryQuerySchema(def, true),
+        body: {
+          content: {
+            'application/json': { schema: gradientBodySchema(def) },
+            'application/octet-stream': { schema: binaryBodySchema(true) },
+          },
+        },
         response: { 200: gradientResponseSchema(def), ...ERRORS },
       },
       handler: async (request, reply) => {
-        const body = request.body as GradientBody;
-        const { x, params } = computeInput(def, body, opts.maxElements);
-        const outShape = def.outputShape?.(x.shape, params as never) ?? x.shape;
-        const gradOutput = body.grad_output === undefined ? ones(outShape) : decodeTensor(body.grad_output, 'grad_output', opts.maxElements);
+        const req = readComputeRequest(def, request, limits, true);
+        const outShape = def.outputShape?.(req.x.shape, req.params as never) ?? req.x.shape;
+        const gradOutput = req.gradOutput ?? onesLike(req.x, outShape);
         if (!sameShape(gradOutput.shape, outShape)) {
           throw new ApiError(
             'RECTIFIER_SHAPE_MISMATCH',
             `grad_output has shape [${gradOutput.shape.join(', ')}] but the output of ${def.name} has shape [${outShape.join(', ')}]`,
           );
         }
-        const kink = body.kink ?? 'torch';
-        const { gradInput, gradParams } = def.backward(x, gradOutput, params as never, kink);
-        const answer: Record<string, unknown> = {
-          name: def.name,
-          shape: gradInput.shape,
-          grad_input: encodeTensor(gradInput, 'grad_input'),
-          grad_params: encodeParamGrads(gradParams),
-          params,
-        };
-        if (def.hasKink) answer.kink = kink;
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
+        const grad = await app.compute.backward(def, req.x, gradOutput, req.params, req.kink, abortOnClientClose(reply));
+        return sendGradient(reply, def, req, grad);
       },
     });
   }

@@ -15,6 +15,33 @@ export const KinkSchema = Type.Union(KINKS.map((k) => Type.Literal(k)), {
     "The derivative used exactly at a kink point: 'torch' as PyTorch does (relu'(0) = 0), 'left' or 'right' the one-sided derivative.",
 });
 
+/** The body of a binary request: raw little-endian values (x, then grad_output for gradients). */
+export function binaryBodySchema(gradient: boolean): TSchema {
+  return Type.Unsafe({
+    contentMediaType: 'application/octet-stream',
+    description: gradient
+      ? 'Little-endian row-major values of x, optionally followed by grad_output (same dtype, the output\'s shape); ' +
+        'X-Dtype (float32 | float64) and X-Shape (e.g. 32,1024) headers are required.'
+      : 'Little-endian row-major values of x; X-Dtype (float32 | float64) is required, X-Shape (e.g. 32,1024) ' +
+        'defaults to one axis.',
+  });
+}
+
+/** Query parameters of a binary request: the function's params as text (`?alpha=0.1,0.2`). */
+export function binaryQuerySchema(def: ActivationDefinition, gradient: boolean): TObject {
+  const properties: Record<string, TSchema> = {};
+  for (const [name, schema] of Object.entries(def.params.properties as Record<string, TSchema>)) {
+    const text = schema.description ? ` ${schema.description}` : '';
+    properties[name] = Type.Optional(
+      Type.String({ description: `Binary requests only (JSON requests use "params").${text} Arrays comma-separated.` }),
+    );
+  }
+  if (gradient && def.hasKink) {
+    properties.kink = Type.Optional(Type.String({ description: 'Binary requests only: torch, left or right.' }));
+  }
+  return Type.Object(properties, { additionalProperties: false });
+}
+
 export function forwardBodySchema(def: ActivationDefinition): TObject {
   return Type.Object(
     { x: Type.Ref(TensorSchema), params: paramsProperty(def) },

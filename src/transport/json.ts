@@ -43,3 +43,16 @@ export function encodeParamGrads(grads: Record<string, number | number[]>): Reco
   }
   return grads;
 }
+
+/**
+ * The JSON text of an answer whose `tensorFields` hold tensors: each becomes its nested array (a
+ * 422 if it holds a non-finite value), key order kept. The inline path and the worker both call
+ * this, so an offloaded answer is byte-identical to an inline one.
+ */
+export function answerText(answer: Record<string, unknown>, tensorFields: readonly string[]): string {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(answer)) {
+    out[key] = tensorFields.includes(key) ? encodeTensor(value as Tensor, key) : value;
+  }
+  return JSON.stringify(out);
+}
