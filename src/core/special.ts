@@ -1,5 +1,6 @@
 // Shared numerics: double-double arithmetic, an extended-precision exp, the logistic function and
-// its relatives, erfc and tanh, accurate enough that each activation rounds only once at the end.
+// its relatives, erfc and tanh, accurate enough that each activation rounds only once at the end;
+// and the cheaper building blocks of the kernels' fast paths (see "Fast paths" below).
 //
 // Why double-double: the catalogue promises 2 ULP for every forward and derivative, and a chain of
 // three or four correctly rounded doubles (exp, 1 + e, a division, a product) already spends that.
@@ -560,6 +561,10 @@ export function erfc(x: number): number {
 // functions. A call inside the hot loop, even one never taken, costs 1-3 ns per element (V8 keeps
 // the loop's live values in memory around it); the fast forms themselves therefore accept any
 // input without faulting (table indices are masked), returning garbage that is overwritten.
+//
+// The helpers here rely on being inlined: V8 (TurboFan) inlines at most about 920 bytes of bytecode
+// into one function, and past that a helper's double result is boxed on every call. twoProductLo
+// is 91 bytes and expLo 224, so a kernel loop holds only a handful of them.
 
 /** Elements per block of a kernel's fast loop, and the indices of the block's slow elements. */
 export const BLOCK = 4096;
@@ -689,7 +694,7 @@ const LOG1P_LO = tableOf128([
   -7.603333785634003e-18, 2.823733943928343e-17, -2.0978183882652005e-18, 4.893484946270261e-17,
   2.3190468138462996e-17,
 ]);
-/** 1 + j/64 has 7 significant bits, so r·(1 + j/64) splits exactly with r alone split. */
+/** 1/(1 + j/64), rounded: the remainder of the reduction is carried (see log1pLo). */
 const INV_1P = Float64Array.from({ length: 128 }, (_, j) => 64 / (64 + j));
 const L3 = 1 / 3;
 const L6 = 1 / 6;
@@ -697,21 +702,11 @@ const L7 = 1 / 7;
 const L9 = 1 / 9;
 
 /**
- * log(1 + q) for q in [0, 1], relative error about 2^-51 (float32 paths): no division and no
- * branch. With j = round(64q), log(1 + q) = log(1 + j/64) + log1p(r), r = (q - j/64)/(1 + j/64),
- * |r| <= 2^-7, log1p(r) to degree 7 (truncation r^8/8, below 2^-52 of r). q - j/64 is exact (Sterbenz).
- */
-export function log1pPlain(q: number): number {
-  const jf = q * 64 + ROUND - ROUND;
-  const j = jf & 127; // in bounds for any q
-  const r = (q - jf * 0.015625) * INV_1P[j];
-  return LOG1P_HI[j] + r * (1 - r * (0.5 - r * (L3 - r * (0.25 - r * (0.2 - r * (L6 - r * L7))))));
-}
-
-/**
- * log(1 + q) for q = qh + ql in [0, 1] as hi + DD[1], relative error about 2^-60: log1pPlain
- * with the reduction carried exactly (r·(1 + j/64) by Dekker with one split, the table's low part,
- * the sum's rounding error).
+ * log(1 + q) for q = qh + ql in [0, 1] as hi + DD[1], relative error about 2^-60, without a
+ * division or a branch: with j = round(64q), log(1 + q) = log(1 + j/64) + log1p(r),
+ * r = (q - j/64)/(1 + j/64), |r| <= 2^-7. q - j/64 is exact (Sterbenz); r is carried as rh + rl
+ * (1 + j/64 has 7 significant bits, so rh·(1 + j/64) splits exactly with rh alone split), and the
+ * table's low part and the final sum's rounding error are kept.
  */
 export function log1pLo(qh: number, ql: number): number {
   const jf = qh * 64 + ROUND - ROUND;
@@ -790,7 +785,7 @@ export function siluPrimePlain(z: number): number {
 // log(1 + e^-a) for the float32 paths of softplus and logsigmoid, tabulated at a0 = i/16: with
 // d = a - a0 and q0 = e^-a0, 1 + e^-a = (1 + q0)(1 + t), t = σ(-a0)·expm1(-d), so
 // log(1 + e^-a) = log(1 + q0) + log1p(t), |t| < 2^-6. Indexed by a itself, the table lookups do not
-// wait for an exp, and a third of the work of expPlain followed by log1pPlain goes away.
+// wait for an exp, and a third of the work of an exp followed by a table-driven log1p goes away.
 const LOG1P_EXP_STEPS = 16;
 const LOG1P_EXP_MAX = 36; // beyond, log(1 + e^-a) = e^-a to 2^-53
 /** log(1 + e^-a0) and σ(-a0) at a0 = i/16, i = 0..576 (from the double-double functions), then 0s. */

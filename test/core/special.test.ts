@@ -17,7 +17,6 @@ import {
   log1pExpNegDD,
   log1pExpPlain,
   log1pLo,
-  log1pPlain,
   mulExp,
   productLo,
   scale2,
@@ -161,7 +160,7 @@ t.test('expLo carries e^x to 2^-58 with its low part, expPlain to 2^-50 (values 
   t.ok(worstPlain < 2 ** -50, `expPlain against expDD: worst 2^${Math.log2(worstPlain).toFixed(1)}`);
 });
 
-t.test('log1pLo carries log(1 + q) to 2^-58, log1pPlain to 2^-50 (values from mpmath)', async (t) => {
+t.test('log1pLo carries log(1 + q) to 2^-58 (values from mpmath)', async (t) => {
   const cases: [number, number, number][] = [
     [0.283, 0.24920108563349935, 2.393854003159471e-18],
     [0.007812, 0.007781644317900872, -1.8838638570061408e-19],
@@ -171,7 +170,6 @@ t.test('log1pLo carries log(1 + q) to 2^-58, log1pPlain to 2^-50 (values from mp
   for (const [q, hi, lo] of cases) {
     const h = log1pLo(q, 0);
     t.ok(rel(h, DD[1], hi, lo) < 2 ** -58, `log1pLo(${q})`);
-    t.ok(rel(log1pPlain(q), 0, hi, lo) < 2 ** -50, `log1pPlain(${q})`);
   }
   // The low part of the argument counts: log1p(q + ql) = log1p(q) + ql/(1 + q).
   const h1 = log1pLo(0.5, 2 ** -60);
@@ -185,9 +183,11 @@ t.test('log1pLo carries log(1 + q) to 2^-58, log1pPlain to 2^-50 (values from mp
     const q = i % 2 ? rand() : 2 ** (-50 * rand());
     const rh = log1pDD(q, 0);
     const rl = DD[1];
-    worst = Math.max(worst, rel(log1pPlain(q), 0, rh, rl));
+    const h = log1pLo(q, 0);
+    worst = Math.max(worst, rel(h, DD[1], rh, rl));
   }
-  t.ok(worst < 2 ** -50, `log1pPlain against log1pDD: worst 2^${Math.log2(worst).toFixed(1)}`);
+  // log1pDD itself is good to about 2^-56 (its expm1's series) near q = 0.28.
+  t.ok(worst < 2 ** -55, `log1pLo against log1pDD: worst 2^${Math.log2(worst).toFixed(1)}`);
 });
 
 t.test('log1pExpPlain gives log(1 + e^-a) and σ(-a) to 2^-48 (values from mpmath)', async (t) => {
