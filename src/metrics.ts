@@ -3,31 +3,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Drain } from './drain.js';
-import type { ComputeService, ComputeStats } from './pool/compute.js';
-
-/** One computation that ended, as the compute service reports it to observers. */
-export interface TaskRecord {
-  function: string;
-  operation: 'forward' | 'backward';
-  elements: number;
-  /** On the event loop, or in a worker of the pool. */
-  where: 'inline' | 'pool';
-  /** From admission until a worker took it (0 inline), then computing. */
-  waitSeconds: number;
-  runSeconds: number;
-  outcome: 'ok' | 'aborted' | 'error';
-}
-
-/**
- * What the metrics read from the compute service beyond ComputeService and ComputeStats as they are
- * declared today: optional until src/pool/compute.ts declares them and the pool provides them.
- */
-interface ComputeObservations {
-  onTask?(listener: (task: TaskRecord) => void): void;
-}
-interface CumulativeStats {
-  workerExits?: number;
-}
+import type { ComputeService, ComputeStats, TaskRecord } from './pool/compute.js';
 
 /** Seconds; from a 0.5 ms inline relu to a 10 s body near the limits. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -105,12 +81,12 @@ export class Metrics {
     fromStats('rectifier_admission_capacity', 'In-flight compute requests admitted before answering 503.', (s) => s.capacity);
     new Counter({
       name: 'rectifier_pool_worker_exits_total',
-      help: 'Workers that exited (crashed or were replaced) since the start.',
+      help: 'Workers that exited while the pool was open (crashed, or ended under an aborted task); each is replaced.',
       registers,
       collect() {
         // The pool keeps the running total; a counter set from it stays monotonic.
         this.reset();
-        this.inc((compute.stats() as ComputeStats & CumulativeStats).workerExits ?? 0);
+        this.inc(compute.stats().workerExits);
       },
     });
     new Gauge({
@@ -122,7 +98,7 @@ export class Metrics {
       },
     });
     collectDefaultMetrics({ register: this.registry });
-    (compute as ComputeService & ComputeObservations).onTask?.((task) => this.recordTask(task));
+    compute.onTask((task) => this.recordTask(task));
   }
 
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
@@ -174,8 +150,12 @@ const metricsHooks: FastifyPluginCallback = (app, _opts, done) => {
     metrics.recordResponse(request, reply);
     next();
   });
-  app.addHook('onRequestAbort', (request, next) => {
-    metrics.recordAbort(request);
+  // Fastify's onRequestAbort fires only for a client gone before its body was complete (it reads
+  // req.aborted); one that leaves while its answer is computed shows as the response closing unended.
+  app.addHook('onRequest', (request, reply, next) => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) metrics.recordAbort(request);
+    });
     next();
   });
   done();

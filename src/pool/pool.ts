@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import { Piscina, queueOptionsSymbol } from 'piscina';
 
 const here = fileURLToPath(import.meta.url);
 
@@ -25,16 +25,68 @@ function workerExecArgv(): string[] | undefined {
   }
 }
 
+type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
+type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
+
+/** What a task carries to the balancer (and never to the worker, see firstIdleWorker). */
+interface DispatchHook {
+  onDispatch(): void;
+}
+
+/**
+ * piscina's default balancer (least busy) reduced to what it does with one task per worker: the
+ * first idle worker, or none and the task waits. Written out because the balancer is the one place
+ * that sees a task handed to a worker: it is shown the task's queue options (the object under
+ * piscina's queueOptionsSymbol), and a symbol-keyed property is not structured-cloned, so the
+ * hook stays on this thread.
+ */
+const firstIdleWorker: NonNullable<PiscinaOptions['loadBalancer']> = (task, workers) => {
+  const idle = workers.find((worker) => worker.currentUsage === 0) ?? null;
+  if (idle !== null) (task[queueOptionsSymbol] as Partial<DispatchHook> | null)?.onDispatch?.();
+  return idle;
+};
+
 /** A fixed-size pool: every thread starts now and a thread that dies is replaced. */
-export function createPool(threads: number): Piscina {
-  return new Piscina({
-    filename: WORKER_FILE,
-    minThreads: threads,
-    maxThreads: threads,
-    execArgv: workerExecArgv(),
-    // Our own admission bounds the queue (maxQueue is ignored for tasks with an AbortSignal).
-    maxQueue: Infinity,
-    // Run-time histograms are not read; recording them costs a little on every task.
-    recordTiming: false,
-  });
+export class WorkerPool extends Piscina {
+  #closing = false;
+  #workerExits = 0;
+
+  constructor(threads: number) {
+    super({
+      filename: WORKER_FILE,
+      minThreads: threads,
+      maxThreads: threads,
+      execArgv: workerExecArgv(),
+      // Our own admission bounds the queue (maxQueue is ignored for tasks with an AbortSignal).
+      maxQueue: Infinity,
+      // Run-time histograms are not read; recording them costs a little on every task.
+      recordTiming: false,
+      loadBalancer: firstIdleWorker,
+    });
+    // piscina ends a worker when it crashes and when a task running on it is aborted, and ends
+    // them all on close(); only the first two say something about the service.
+    this.on('workerDestroy', () => {
+      if (!this.#closing) this.#workerExits++;
+    });
+  }
+
+  /** Workers that exited while the pool was open: crashed, or ended under an aborted task. */
+  get workerExits(): number {
+    return this.#workerExits;
+  }
+
+  /** Runs `task` and calls `onDispatch` the moment a worker is given it (not when it is queued). */
+  runObserved(task: object, options: RunOptions, onDispatch: () => void): Promise<unknown> {
+    const hook: DispatchHook = { onDispatch };
+    return this.run({ ...task, [queueOptionsSymbol]: hook }, options);
+  }
+
+  override close(options?: Parameters<Piscina['close']>[0]): Promise<void> {
+    this.#closing = true;
+    return super.close(options);
+  }
+}
+
+export function createPool(threads: number): WorkerPool {
+  return new WorkerPool(threads);
 }

@@ -1,4 +1,5 @@
 // GET /metrics after traffic: Prometheus text with every metric the operations docs promise.
+import { request } from 'node:http';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { testApp } from '../helpers/app.js';
@@ -67,6 +68,64 @@ t.test('after traffic /metrics has every promised metric, with samples for what 
   t.equal(sample(text, 'rectifier_requests_in_flight'), 0);
   t.equal(sample(text, 'rectifier_draining'), 0);
   t.ok((sample(text, 'nodejs_eventloop_lag_seconds') ?? -1) >= 0, 'event-loop delay');
+});
+
+/** Polls (a few ms apart) until `done` holds. */
+async function until(done: () => boolean) {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/**
+ * POSTs a binary gelu batch over a real socket and destroys the request once its slice is in the
+ * worker: the server sees the connection close while the kernel runs (~60 ms for 400k elements here).
+ * Resolves with the status if an answer came first instead (it should not), once nothing is in flight.
+ */
+async function abandonGelu(app: FastifyInstance, elements: number): Promise<number | undefined> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const body = Buffer.from(Float64Array.from({ length: elements }, (_, i) => (i % 200) / 10 - 10).buffer);
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/activations/gelu',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': body.length, 'x-dtype': 'float64' },
+  });
+  let answered: number | undefined;
+  req.on('error', () => {}); // the socket hang-up we cause
+  req.on('response', (res) => {
+    answered = res.statusCode;
+    res.resume();
+  });
+  req.end(body);
+  await until(() => app.compute.stats().busy > 0 || answered !== undefined);
+  req.destroy();
+  await until(() => app.compute.stats().inFlight === 0);
+  return answered;
+}
+
+t.test('real traffic, inline and in the pool, fills elements and task times; a client gone mid-computation counts as aborted', async (t) => {
+  // One thread; work from 1000 up goes to the pool: relu [-1, 2] (work 2) runs inline, gelu on 100 elements (work 10 000) in the pool.
+  const app = await testApp(t, { POOL_THREADS: '1', INLINE_MAX_WORK: '1000' });
+  const x = Array.from({ length: 100 }, (_, i) => i / 10 - 5);
+  t.equal((await app.inject({ method: 'POST', url: '/activations/relu', payload: { x: [-1, 2] } })).statusCode, 200);
+  t.equal((await app.inject({ method: 'POST', url: '/activations/gelu', payload: { x } })).statusCode, 200);
+  t.equal((await app.inject({ method: 'POST', url: '/gradients/gelu', payload: { x } })).statusCode, 200);
+  t.equal(await abandonGelu(app, 400_000), undefined, 'the abandoned request got no answer');
+
+  const { text } = await scrape(app);
+  t.equal(sample(text, 'rectifier_elements_processed_total{function="relu",operation="forward"}'), 2);
+  t.equal(sample(text, 'rectifier_elements_processed_total{function="gelu",operation="forward"}'), 100, 'the abandoned batch computed nothing');
+  t.equal(sample(text, 'rectifier_elements_processed_total{function="gelu",operation="backward"}'), 100);
+  t.equal(sample(text, 'rectifier_task_run_seconds_count{function="relu",where="inline"}'), 1);
+  t.equal(sample(text, 'rectifier_task_run_seconds_count{function="gelu",where="pool"}'), 2);
+  t.equal(sample(text, 'rectifier_task_wait_seconds_count{function="gelu"}'), 2, 'both pool calls waited, however briefly');
+  t.equal(sample(text, 'rectifier_task_wait_seconds_count{function="relu"}'), undefined, 'inline calls do not queue');
+  t.ok((sample(text, 'rectifier_task_run_seconds_sum{function="gelu",where="pool"}') ?? 0) > 0, 'a round trip to the worker takes time');
+  t.equal(sample(text, 'rectifier_http_aborted_requests_total{route="/activations/:name"}'), 1, 'the abandoned request');
+  t.equal(sample(text, 'rectifier_tasks_aborted_total{function="gelu"}'), 1, 'its batch');
+  t.equal(sample(text, 'rectifier_pool_worker_exits_total'), 1, 'its worker was ended under it');
+  t.equal(sample(text, 'rectifier_pool_live_workers'), 1, 'and replaced');
 });
 
 t.test('a task the compute service reports shows in elements, wait and run times; an aborted one apart', async (t) => {

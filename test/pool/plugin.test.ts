@@ -7,7 +7,7 @@ import { testApp } from '../helpers/app.js';
 
 t.test('the pool has POOL_THREADS threads and threads + POOL_QUEUE admission slots', async (t) => {
   const app = await testApp(t, { POOL_THREADS: '2', POOL_QUEUE: '5' });
-  t.same(app.compute.stats(), { threads: 2, liveWorkers: 2, busy: 0, queued: 0, inFlight: 0, capacity: 7 });
+  t.same(app.compute.stats(), { threads: 2, liveWorkers: 2, busy: 0, queued: 0, inFlight: 0, capacity: 7, workerExits: 0 });
   t.notOk(app.compute.saturated());
 });
 
@@ -24,5 +24,6 @@ t.test('closing the app ends the worker threads', async (t) => {
   t.equal(app.compute.stats().liveWorkers, 2);
   await app.close();
   t.equal(app.compute.stats().liveWorkers, 0, 'no thread left');
+  t.equal(app.compute.stats().workerExits, 0, 'threads ended by closing are not worker exits');
   t.ok(app.compute.saturated(), 'a closed service admits nothing');
 });
