@@ -1,7 +1,8 @@
 // The application as a Fastify plugin, and the instance options it needs; tests use buildApp + inject.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { IncomingMessage } from 'node:http';
 import type { Config } from './config.js';
 import { makeErrorHandler, sendError } from './error-handler.js';
 import { swaggerOptions } from './openapi.js';
@@ -19,6 +20,9 @@ import { requireComputeAccept, requireJsonAccept } from './routes/negotiate.js';
 import { CatalogueEntrySchema } from './schemas/catalogue.js';
 import { ErrorSchema, ShapeSchema, TensorSchema } from './schemas/common.js';
 import { BINARY_TYPE } from './transport/binary.js';
+import { readBody } from './transport/body-reader.js';
+import { jsonBodyParser } from './transport/json-body.js';
+import secureJson from 'secure-json-parse';
 
 export interface AppOptions {
   config: Config;
@@ -38,9 +42,18 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 export const app = fp<AppOptions>(async (fastify, { config }) => {
-  fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser(BINARY_TYPE, { parseAs: 'buffer', bodyLimit: config.BINARY_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
+  fastify.removeContentTypeParser(['text/plain', 'application/json']);
+  fastify.addContentTypeParser(BINARY_TYPE, (_request: FastifyRequest, payload: IncomingMessage) =>
+    readBody(payload, { limit: config.BINARY_BODY_LIMIT, label: 'binary', shared: true }),
+  );
+  fastify.addContentTypeParser(
+    'application/json',
+    jsonBodyParser({
+      limit: config.JSON_BODY_LIMIT,
+      offloadBytes: config.JSON_OFFLOAD_BYTES,
+      offload: (bytes) => fastify.compute.parseJson(bytes, config.JSON_MAX_ELEMENTS),
+      parseSmall: (text) => secureJson.parse(text, { protoAction: 'error', constructorAction: 'ignore' }),
+    }),
   );
   fastify.setErrorHandler(makeErrorHandler(config));
   fastify.setNotFoundHandler((request, reply) =>
@@ -57,7 +70,11 @@ export const app = fp<AppOptions>(async (fastify, { config }) => {
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
 
-  const limits = { jsonMaxElements: config.JSON_MAX_ELEMENTS, binaryMaxElements: config.BINARY_MAX_ELEMENTS };
+  const limits = {
+    jsonMaxElements: config.JSON_MAX_ELEMENTS,
+    binaryMaxElements: config.BINARY_MAX_ELEMENTS,
+    offloadBytes: config.JSON_OFFLOAD_BYTES,
+  };
   await fastify.register(async (api) => {
     api.addHook('onRequest', requireJsonAccept);
     await api.register(catalogueRoutes);

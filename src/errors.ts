@@ -44,7 +44,7 @@ export const ERROR_CATALOGUE = {
   },
   RECTIFIER_UNSUPPORTED_MEDIA_TYPE: {
     statusCode: 415,
-    description: 'The Content-Type is not one this route accepts (application/json).',
+    description: 'The Content-Type is not one this route accepts (application/json or application/octet-stream).',
   },
   RECTIFIER_NON_FINITE_RESULT: {
     statusCode: 422,

@@ -12,6 +12,10 @@ import { unknownFunction } from './unknown-function.js';
 const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
 
 export const activationRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
+  const encoding = {
+    offloadBytes: limits.offloadBytes,
+    encodeInWorker: (answer: Record<string, unknown>, fields: string[]) => app.compute.encodeJson(answer, fields),
+  };
   for (const def of registry.all()) {
     app.post(`/activations/${def.name}`, {
       schema: {
@@ -33,7 +37,7 @@ export const activationRoutes: FastifyPluginAsync<ComputeLimits> = async (app, l
       handler: async (request, reply) => {
         const req = readComputeRequest(def, request, limits, false);
         const y = await app.compute.forward(def, req.x, req.params, abortOnClientClose(reply));
-        return sendForward(reply, def, req, y);
+        return sendForward(reply, def, req, y, encoding);
       },
     });
   }

@@ -7,10 +7,13 @@ import { ApiError } from '../errors.js';
 import { answerFormat, type AnswerFormat } from '../transport/accept.js';
 import { decodeBinary, parseDtype, paramsFromQuery, type Dtype } from '../transport/binary.js';
 import { decodeTensor } from '../transport/json.js';
+import { takeDecodedTensors } from '../transport/json-body.js';
 
 export interface ComputeLimits {
   jsonMaxElements: number;
   binaryMaxElements: number;
+  /** JSON answers of about this many bytes or more are encoded in a worker. */
+  offloadBytes: number;
 }
 
 export interface ComputeRequest {
@@ -48,10 +51,13 @@ export function readComputeRequest(
     );
   }
   const body = request.body as JsonBody;
-  const x = decodeTensor(body.x, 'x', limits.jsonMaxElements);
+  // A large body was parsed and its tensors decoded in a worker (transport/json-body.ts).
+  const decoded = takeDecodedTensors(request);
+  const x = decoded?.x ?? decodeTensor(body.x, 'x', limits.jsonMaxElements);
   const params = body.params ?? {};
   checkShape(def, params, x.shape);
-  const gradOutput = body.grad_output === undefined ? undefined : decodeTensor(body.grad_output, 'grad_output', limits.jsonMaxElements);
+  const gradOutput =
+    body.grad_output === undefined ? undefined : (decoded?.gradOutput ?? decodeTensor(body.grad_output, 'grad_output', limits.jsonMaxElements));
   const dtype = request.headers['x-dtype'] === undefined ? 'float64' : parseDtype(request.headers['x-dtype']);
   return { x, gradOutput, params, kink: body.kink ?? 'torch', format, dtype };
 }

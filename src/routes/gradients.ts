@@ -21,6 +21,10 @@ function onesLike(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
+  const encoding = {
+    offloadBytes: limits.offloadBytes,
+    encodeInWorker: (answer: Record<string, unknown>, fields: string[]) => app.compute.encodeJson(answer, fields),
+  };
   for (const def of registry.all()) {
     const learnable = def.learnable.length > 0 ? ` Gradients for ${def.learnable.join(', ')} in grad_params.` : '';
     app.post(`/gradients/${def.name}`, {
@@ -51,7 +55,7 @@ export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, lim
           );
         }
         const grad = await app.compute.backward(def, req.x, gradOutput, req.params, req.kink, abortOnClientClose(reply));
-        return sendGradient(reply, def, req, grad);
+        return sendGradient(reply, def, req, grad, encoding);
       },
     });
   }

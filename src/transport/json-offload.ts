@@ -6,6 +6,7 @@ import { answerText, decodeTensor } from './json.js';
 /** A worker's result: errors cross the thread as plain data and are rethrown as ApiError. */
 export type Offloaded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
+/** A body parsed in a worker; its tensors live on SharedArrayBuffers, so they cross back uncopied. */
 export interface ParsedJsonBody {
   /** The body with x and grad_output replaced by the placeholder 0, for the route schema to check. */
   body: unknown;
@@ -28,7 +29,7 @@ export function parseJsonBody(bytes: Uint8Array, maxElements: number): Offloaded
   try {
     for (const [field, key] of TENSOR_FIELDS) {
       if (fields[field] === undefined) continue;
-      result[key] = decodeTensor(fields[field], field, maxElements);
+      result[key] = decodeTensor(fields[field], field, maxElements, true);
       fields[field] = 0;
     }
   } catch (err) {
@@ -39,7 +40,8 @@ export function parseJsonBody(bytes: Uint8Array, maxElements: number): Offloaded
 
 export function encodeJsonAnswer(answer: Record<string, unknown>, tensorFields: readonly string[]): Offloaded<Uint8Array> {
   try {
-    return { ok: true, value: Buffer.from(answerText(answer, tensorFields)) };
+    // TextEncoder gives an array that owns its whole ArrayBuffer, so the worker can transfer it.
+    return { ok: true, value: new TextEncoder().encode(answerText(answer, tensorFields)) };
   } catch (err) {
     return failure(err);
   }

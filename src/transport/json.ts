@@ -4,8 +4,8 @@ import { fromNested, toNested } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
 
 /** Turns a nested JSON value into a tensor, or throws a 400/413 naming the field and element index. */
-export function decodeTensor(value: unknown, field: string, maxElements: number): Tensor {
-  const parsed = fromNested(value, maxElements);
+export function decodeTensor(value: unknown, field: string, maxElements: number, shared = false): Tensor {
+  const parsed = fromNested(value, maxElements, undefined, shared);
   if (parsed.ok) return parsed.tensor;
   const { reason, path, message } = parsed.problem;
   const where = field + path.map((i) => `[${i}]`).join('');
