@@ -1,8 +1,7 @@
 // The application as a Fastify plugin, and the instance options it needs; tests use buildApp + inject.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { IncomingMessage } from 'node:http';
 import type { Config } from './config.js';
 import { makeErrorHandler, sendError } from './error-handler.js';
 import { swaggerOptions } from './openapi.js';
@@ -19,10 +18,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { requireComputeAccept, requireJsonAccept } from './routes/negotiate.js';
 import { CatalogueEntrySchema } from './schemas/catalogue.js';
 import { ErrorSchema, ShapeSchema, TensorSchema } from './schemas/common.js';
-import { BINARY_TYPE } from './transport/binary.js';
-import { readBody } from './transport/body-reader.js';
-import { jsonBodyParser } from './transport/json-body.js';
-import secureJson from 'secure-json-parse';
+import { registerBodyParsers } from './transport/body-parsers.js';
 
 export interface AppOptions {
   config: Config;
@@ -42,19 +38,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 export const app = fp<AppOptions>(async (fastify, { config }) => {
-  fastify.removeContentTypeParser(['text/plain', 'application/json']);
-  fastify.addContentTypeParser(BINARY_TYPE, (_request: FastifyRequest, payload: IncomingMessage) =>
-    readBody(payload, { limit: config.BINARY_BODY_LIMIT, label: 'binary', shared: true }),
-  );
-  fastify.addContentTypeParser(
-    'application/json',
-    jsonBodyParser({
-      limit: config.JSON_BODY_LIMIT,
-      offloadBytes: config.JSON_OFFLOAD_BYTES,
-      offload: (bytes) => fastify.compute.parseJson(bytes, config.JSON_MAX_ELEMENTS),
-      parseSmall: (text) => secureJson.parse(text, { protoAction: 'error', constructorAction: 'ignore' }),
-    }),
-  );
+  registerBodyParsers(fastify, config);
   fastify.setErrorHandler(makeErrorHandler(config));
   fastify.setNotFoundHandler((request, reply) =>
     sendError(reply, 'RECTIFIER_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
