@@ -13,6 +13,11 @@ export function tensor(data: Float64Array, shape: readonly number[]): Tensor {
   return { data, shape };
 }
 
+/** `out` when the caller gave one, else a new array of n elements of src's element type. */
+export function outputLike(src: FloatArray, n: number, out?: FloatArray): FloatArray {
+  return out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+}
+
 /** A new zero-filled tensor of the given shape. */
 export function zeros(shape: readonly number[]): Tensor {
   return { data: new Float64Array(sizeOf(shape)), shape };

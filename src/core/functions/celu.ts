@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import { FLOAT32_SCALE_LIMIT, NEG_EXPM1, negExp, negExpm1, scaledExp } from './elu.js';
 
 const SPLIT = 134217729; // 2^27 + 1, Dekker's splitter
@@ -114,11 +115,11 @@ export const celu = defineActivation({
     const src = x.data;
     const n = src.length;
     if (src instanceof Float32Array && floatPathAlpha(alpha)) {
-      const y = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const y = outputLike(src, n, out) as Float32Array;
       forwardFloat32(src, y, n, alpha);
       return { data: y, shape: x.shape };
     }
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardExact(src, y, n, alpha);
     return { data: y, shape: x.shape };
   },
@@ -129,11 +130,11 @@ export const celu = defineActivation({
     const n = src.length;
     // d y/d x = e^{x/alpha} for x <= 0 (1 at 0 from both sides); d y/d alpha = expm1(t) - t·e^t there.
     if (src instanceof Float32Array && g instanceof Float32Array && floatPathAlpha(alpha)) {
-      const gx = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const gx = outputLike(src, n, out) as Float32Array;
       const gradAlpha = backwardFloat32(src, g, gx, n, alpha);
       return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
     }
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     const gradAlpha = backwardExact(src, g, gx, n, alpha);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
   },

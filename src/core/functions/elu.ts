@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 // fdlibm's split of ln 2: m·LN2_HI is exact for |m| < 2^21.
 const LN2_HI = 6.93147180369123816490e-1;
@@ -115,11 +116,11 @@ export const elu = defineActivation({
     const src = x.data;
     const n = src.length;
     if (src instanceof Float32Array && Math.abs(alpha) <= FLOAT32_SCALE_LIMIT) {
-      const y = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const y = outputLike(src, n, out) as Float32Array;
       forwardFloat32(src, y, n, alpha);
       return { data: y, shape: x.shape };
     }
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardExact(src, y, n, alpha);
     return { data: y, shape: x.shape };
   },
@@ -130,11 +131,11 @@ export const elu = defineActivation({
     const n = src.length;
     // d y/d x = alpha·e^x for x <= 0 (torch: alpha at 0); d y/d alpha = e^x - 1 there.
     if (src instanceof Float32Array && g instanceof Float32Array && Math.abs(alpha) <= FLOAT32_SCALE_LIMIT) {
-      const gx = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const gx = outputLike(src, n, out) as Float32Array;
       const gradAlpha = backwardFloat32(src, g, gx, n, alpha);
       return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
     }
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     const gradAlpha = backwardExact(src, g, gx, n, alpha);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: { alpha: gradAlpha } };
   },

@@ -1,6 +1,7 @@
 // gelu: x·Φ(x) through erfc (exact) or torch's tanh approximation, both rounded once.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import {
   BLOCK,
   DD,
@@ -87,12 +88,12 @@ export const gelu = defineActivation({
     const src = x.data;
     const tanhForm = params.approximate === 'tanh';
     if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
+      const y = outputLike(src, src.length, out) as Float32Array;
       if (tanhForm) tanhForward32(src, y);
       else exactForward32(src, y);
       return { data: y, shape: x.shape };
     }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
+    const y = outputLike(src, src.length, out) as Float64Array;
     if (tanhForm) tanhForward64(src, y);
     else exactForward64(src, y);
     return { data: y, shape: x.shape };
@@ -102,12 +103,12 @@ export const gelu = defineActivation({
     const g = gradOutput.data;
     const tanhForm = params.approximate === 'tanh';
     if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
+      const gx = outputLike(src, src.length, out) as Float32Array;
       if (tanhForm) tanhBackward32(src, g, gx);
       else exactBackward32(src, g, gx);
       return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
     }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
+    const gx = outputLike(src, src.length, out) as Float64Array;
     if (tanhForm) tanhBackward64(src, g, gx);
     else exactBackward64(src, g, gx);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
-import { axisLayout, normalizeDim } from '../tensor.js';
+import { axisLayout, normalizeDim, outputLike } from '../tensor.js';
 import { mulExp, sigmoid, sigmoidPrimeDD } from '../special.js';
 import { checkDim, shiftedExp } from './softmax_row.js';
 
@@ -55,7 +55,7 @@ export const glu = defineActivation({
     const { outer, length, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
     const half = length >> 1;
     const size = outer * half * inner;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(size) : new Float64Array(size));
+    const y = outputLike(src, size, out);
     const gateOffset = half * inner;
     for (let o = 0; o < outer; o++) forwardLoop(src, y, o * length * inner, o * half * inner, gateOffset);
     return { data: y, shape: halvedShape(x.shape, params.dim) };
@@ -67,7 +67,7 @@ export const glu = defineActivation({
     const g = gradOutput.data;
     const { outer, length, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
     const half = length >> 1;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+    const gx = outputLike(src, src.length, out);
     const gateOffset = half * inner;
     for (let o = 0; o < outer; o++) backwardLoop(src, g, gx, o * length * inner, o * half * inner, gateOffset);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };

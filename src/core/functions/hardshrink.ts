@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import { shrinkBackward } from './softshrink.js';
 
 export const hardshrink = defineActivation({
@@ -27,14 +28,14 @@ export const hardshrink = defineActivation({
   forward(x, params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardLoop(src, y, n, params.lambd, params.lambd < Infinity);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // At ±lambd torch takes 0; the left piece has slope 1 only at -lambd (or at 0 when lambd is 0),
     // the right piece only at +lambd.
     shrinkBackward(src, gradOutput.data, gx, n, params.lambd, kink === 'left' ? 1 : 0, kink === 'right' ? 1 : 0);

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const hardsigmoid = defineActivation({
   name: 'hardsigmoid',
@@ -15,14 +16,14 @@ export const hardsigmoid = defineActivation({
   forward(x, _params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardLoop(src, y, n);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, _params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // torch: 0 at both -3 and 3. One-sided: at -3 left 0, right 1/6; at 3 left 1/6, right 0.
     backwardLoop(src, gradOutput.data, gx, n, kink === 'right' ? 1 : 0, kink === 'left' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const hardswish = defineActivation({
   name: 'hardswish',
@@ -15,14 +16,14 @@ export const hardswish = defineActivation({
   forward(x, _params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardLoop(src, y, n);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, _params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // Inside (-3, 3) the slope is x/3 + 1/2 = (2x + 3)/6 (2x + 3 is exact near the root -1.5).
     // torch 2: 0 at -3 and 1 at 3. One-sided: at -3 left 0, right -1/2; at 3 left 3/2, right 1.
     backwardLoop(src, gradOutput.data, gx, n, kink === 'right' ? -0.5 : 0, kink === 'left' ? 1.5 : 1);

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const hardtanh = defineActivation({
   name: 'hardtanh',
@@ -27,14 +28,14 @@ export const hardtanh = defineActivation({
   forward(x, params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     clampForward(src, y, n, params.min_val, params.max_val);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // torch: 0 at both bounds. One-sided: at min_val left 0, right 1; at max_val left 1, right 0.
     const atLo = kink === 'right' ? 1 : 0;
     const atHi = kink === 'left' ? 1 : 0;

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const leakyRelu = defineActivation({
   name: 'leaky_relu',
@@ -20,14 +21,14 @@ export const leakyRelu = defineActivation({
   forward(x, params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     leakyForward(src, y, 0, n, params.negative_slope);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // torch: leaky_relu'(0) = slope (its x <= 0 branch), which is also the left slope.
     const atZero = kink === 'right' ? 1 : 0;
     const slope = params.negative_slope;

@@ -1,7 +1,7 @@
 // log_softmax: the logarithm of softmax along an axis, computed without forming softmax.
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
-import { axisLayout, normalizeDim } from '../tensor.js';
+import { axisLayout, normalizeDim, outputLike } from '../tensor.js';
 import type { FloatArray } from '../definition.js';
 import { ROW_FINITE, ROW_INF, checkDim, fillRow, logSoftmaxBackward, oneHotRow, scanRow, shiftLo } from './softmax_row.js';
 
@@ -27,7 +27,7 @@ export const logSoftmax = defineActivation({
     const src = x.data;
     const shape = x.shape;
     const { outer, length: n, inner } = axisLayout(shape, normalizeDim(params.dim, shape.length) ?? 0);
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+    const y = outputLike(src, src.length, out);
     const w = new Float64Array(n); // scanRow's weights, unused here
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

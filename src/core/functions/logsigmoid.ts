@@ -1,6 +1,7 @@
 // logsigmoid: log σ(x) = min(x, 0) - log(1 + e^{-|x|}), never forming 1 + e^{-x} for x << 0.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import {
   BLOCK,
   DD,
@@ -24,29 +25,7 @@ export const logsigmoid = defineActivation({
   learnable: [],
   hasKink: false,
   properties: { monotonic: true, smooth: true, bounded: false, zeroCentred: false, range: '(-inf, 0)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // Beyond |x| = 640 (and for NaN, ±inf) the double-double forms: e^-|x| nears the subnormals.

@@ -1,7 +1,7 @@
 // logsumexp: the log of the sum of exponentials along an axis (a smooth maximum), a reduction.
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
-import { axisLayout, normalizeDim } from '../tensor.js';
+import { axisLayout, normalizeDim, outputLike } from '../tensor.js';
 import type { FloatArray } from '../definition.js';
 import { ROW_FINITE, ROW_INF, checkDim, fillRow, oneHotRow, scanRow } from './softmax_row.js';
 
@@ -43,7 +43,7 @@ export const logsumexp = defineActivation({
     const src = x.data;
     const { outer, length: n, inner } = axisLayout(x.shape, normalizeDim(params.dim, x.shape.length) ?? 0);
     const withZero = params.with_zero;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(outer * inner) : new Float64Array(outer * inner));
+    const y = outputLike(src, outer * inner, out);
     const w = new Float64Array(n); // scanRow's weights, unused here
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
@@ -63,7 +63,7 @@ export const logsumexp = defineActivation({
     const shape = x.shape;
     const { outer, length: n, inner } = axisLayout(shape, normalizeDim(params.dim, shape.length) ?? 0);
     const withZero = params.with_zero;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+    const gx = outputLike(src, src.length, out);
     const w = new Float64Array(n);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

@@ -1,6 +1,7 @@
 // mish: x·tanh(softplus(x)), through the rational form of tanh(log(1 + e^x)) in e^x.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import {
   BLOCK,
   DD,
@@ -44,29 +45,7 @@ export const mish = defineActivation({
   hasKink: false,
   // Minimum -0.308843413017250 at x = -1.192431214515495.
   properties: { monotonic: false, smooth: true, bounded: false, zeroCentred: false, range: '[-0.30884341301725, +inf)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // The fast forms work with e = e^x on [LOW, HIGH] (e normal; e^4 finite); above HIGH mish is x

@@ -1,7 +1,7 @@
 // prelu: leaky ReLU with a learnable slope, one shared or one per channel along axis 1 (as torch).
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
-import { axisLayout } from '../tensor.js';
+import { axisLayout, outputLike } from '../tensor.js';
 import type { AxisLayout } from '../tensor.js';
 import { leakyBackward, leakyForward } from './leaky_relu.js';
 
@@ -45,7 +45,7 @@ export const prelu = defineActivation({
     const slopes = typeof alpha === 'number' ? [alpha] : alpha;
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     const { outer, length, inner } = channelLayout(alpha, x.shape, n);
     for (let o = 0, i = 0; o < outer; o++) {
       for (let c = 0; c < length; c++, i += inner) leakyForward(src, y, i, i + inner, slopes[c]);
@@ -58,7 +58,7 @@ export const prelu = defineActivation({
     const src = x.data;
     const g = gradOutput.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     const { outer, length, inner } = channelLayout(alpha, x.shape, n);
     // torch: prelu'(0) = alpha (its x <= 0 branch), which is also the left slope.
     const atZero = kink === 'right' ? 1 : 0;

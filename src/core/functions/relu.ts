@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const relu = defineActivation({
   name: 'relu',
@@ -15,14 +16,14 @@ export const relu = defineActivation({
   forward(x, _params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     forwardLoop(src, y, n);
     return { data: y, shape: x.shape };
   },
   backward(x, gradOutput, _params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // torch: relu'(0) = 0; 'left' is the slope for x < 0 (0), 'right' the slope for x > 0 (1).
     backwardLoop(src, gradOutput.data, gx, n, kink === 'right' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };

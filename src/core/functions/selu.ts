@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import { negExp, negExpm1, scaledExp } from './elu.js';
 
 // torch's scale = 1.0507009873554804934193349852946 and alpha = 1.6732632423543772848170429916717,
@@ -32,11 +33,11 @@ export const selu = defineActivation({
     const src = x.data;
     const n = src.length;
     if (src instanceof Float32Array) {
-      const y = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const y = outputLike(src, n, out) as Float32Array;
       forwardFloat32(src, y, n);
       return { data: y, shape: x.shape };
     }
-    const y = out ?? new Float64Array(n);
+    const y = outputLike(src, n, out);
     forwardExact(src, y, n);
     return { data: y, shape: x.shape };
   },
@@ -46,11 +47,11 @@ export const selu = defineActivation({
     const n = src.length;
     // torch: scale·alpha at 0 (its x <= 0 branch).
     if (src instanceof Float32Array && g instanceof Float32Array) {
-      const gx = (out as Float32Array | undefined) ?? new Float32Array(n);
+      const gx = outputLike(src, n, out) as Float32Array;
       backwardFloat32(src, g, gx, n);
       return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
     }
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     backwardExact(src, g, gx, n);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
   },

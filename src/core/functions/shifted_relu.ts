@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const shiftedRelu = defineActivation({
   name: 'shifted_relu',
@@ -20,7 +21,7 @@ export const shiftedRelu = defineActivation({
   forward(x, params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     const floor = -params.a;
     if (Number.isFinite(floor)) forwardLoop(src, y, n, floor);
     else forwardCases(src, y, n, floor);
@@ -29,7 +30,7 @@ export const shiftedRelu = defineActivation({
   backward(x, gradOutput, params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // At x = -a torch-style (relu(x + a) - a) takes slope 0, as does the left piece; 'right' takes 1.
     // Where the slope in x is 0 the output is the floor -a, so d y/d a = -1 there.
     const sum = backwardLoop(src, gradOutput.data, gx, n, -params.a, kink === 'right' ? 1 : 0);

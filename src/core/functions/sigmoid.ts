@@ -1,6 +1,7 @@
 // sigmoid: the logistic function 1/(1 + e^-x), stable for both signs and rounded once.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import { BLOCK, DD, SLOW, expLo, expPlain, sigmoidDD, sigmoidPrimeDD, twoProductLo } from '../special.js';
 
 export const sigmoid = defineActivation({
@@ -12,29 +13,7 @@ export const sigmoid = defineActivation({
   learnable: [],
   hasKink: false,
   properties: { monotonic: true, smooth: true, bounded: true, zeroCentred: false, range: '(0, 1)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // Beyond |x| = 640 (and for NaN, ±inf) the double-double functions take over: there e^-|x| nears

@@ -1,6 +1,7 @@
 // silu: x·σ(x) (the sigmoid-weighted linear unit), rounded once, exact into the subnormal tail.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import {
   BLOCK,
   DD,
@@ -28,29 +29,7 @@ export const silu = defineActivation({
   hasKink: false,
   // Minimum -W(1/e) = -0.278464542761074 at x = -1 - W(1/e) = -1.278464542761074.
   properties: { monotonic: false, smooth: true, bounded: false, zeroCentred: false, range: '[-0.278464542761074, +inf)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // The fast forms need e^-x and (1 + e^-x)^2 finite and e^-x normal; elsewhere (and for NaN, ±inf)

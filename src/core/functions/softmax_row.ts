@@ -2,7 +2,7 @@
 // the row scan (maximum, shifted exponentials exp(x_j − max)), softmax/softmin and the VJPs.
 import type { FloatArray, Tensor } from '../definition.js';
 import { twoProductLo } from '../special.js';
-import { axisLayout, normalizeDim } from '../tensor.js';
+import { axisLayout, normalizeDim, outputLike } from '../tensor.js';
 
 /** The row maximum is finite: weights hold exp(x_j − max), weight[argmax] = 1. */
 export const ROW_FINITE = 0;
@@ -169,7 +169,7 @@ export function softmaxForward(x: Tensor, dim: number, sign: number, out?: Float
   const src = x.data;
   const shape = x.shape;
   const { outer, n, inner } = rowsOf(x, dim);
-  const y = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const y = outputLike(src, src.length, out);
   const w = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -397,7 +397,7 @@ export function softmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, sign
   const g = gradOutput.data;
   const shape = x.shape;
   const { outer, n, inner } = rowsOf(x, dim);
-  const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const gx = outputLike(src, src.length, out);
   const hi = new Float64Array(n);
   const lo = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
@@ -509,7 +509,7 @@ export function logSoftmaxBackward(x: Tensor, gradOutput: Tensor, dim: number, o
   const g = gradOutput.data;
   const shape = x.shape;
   const { outer, n, inner } = rowsOf(x, dim);
-  const gx = out ?? (src instanceof Float32Array ? new Float32Array(src.length) : new Float64Array(src.length));
+  const gx = outputLike(src, src.length, out);
   const hi = new Float64Array(n);
   const lo = new Float64Array(n);
   for (let o = 0; o < outer; o++) {

@@ -1,6 +1,7 @@
 // softplus: log(1 + e^{βx})/β with torch's switch to x above a threshold, and a learnable beta.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import {
   BLOCK,
   DD,
@@ -53,11 +54,11 @@ export const softplus = defineActivation({
     const threshold = params.threshold ?? Infinity;
     const src = x.data;
     if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
+      const y = outputLike(src, src.length, out) as Float32Array;
       forward32(src, y, beta, threshold);
       return { data: y, shape: x.shape };
     }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
+    const y = outputLike(src, src.length, out) as Float64Array;
     forward64(src, y, beta, threshold);
     return { data: y, shape: x.shape };
   },
@@ -67,10 +68,10 @@ export const softplus = defineActivation({
     const src = x.data;
     const g = gradOutput.data;
     if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
+      const gx = outputLike(src, src.length, out) as Float32Array;
       return { gradInput: { data: gx, shape: x.shape }, gradParams: { beta: backward32(src, g, gx, beta, threshold) } };
     }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
+    const gx = outputLike(src, src.length, out) as Float64Array;
     return { gradInput: { data: gx, shape: x.shape }, gradParams: { beta: backward64(src, g, gx, beta, threshold) } };
   },
 });

@@ -1,6 +1,7 @@
 // softsign: x/(1 + |x|), a tanh-like squashing with polynomial tails.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import { DD, ddDiv } from '../special.js';
 
 export const softsign = defineActivation({
@@ -13,29 +14,7 @@ export const softsign = defineActivation({
   hasKink: false,
   // Continuously differentiable (the second derivative jumps at 0).
   properties: { monotonic: true, smooth: true, bounded: true, zeroCentred: true, range: '(-1, 1)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 /**

@@ -1,6 +1,7 @@
 // swish: x·σ(βx) with a learnable beta; silu is beta = 1.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { outputLike } from '../tensor.js';
 import {
   BLOCK,
   DD,
@@ -46,11 +47,11 @@ export const swish = defineActivation({
     const beta = params.beta;
     const src = x.data;
     if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
+      const y = outputLike(src, src.length, out) as Float32Array;
       forward32(src, y, beta);
       return { data: y, shape: x.shape };
     }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
+    const y = outputLike(src, src.length, out) as Float64Array;
     forward64(src, y, beta);
     return { data: y, shape: x.shape };
   },
@@ -59,10 +60,10 @@ export const swish = defineActivation({
     const src = x.data;
     const g = gradOutput.data;
     if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
+      const gx = outputLike(src, src.length, out) as Float32Array;
       return { gradInput: { data: gx, shape: x.shape }, gradParams: { beta: backward32(src, g, gx, beta) } };
     }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
+    const gx = outputLike(src, src.length, out) as Float64Array;
     return { gradInput: { data: gx, shape: x.shape }, gradParams: { beta: backward64(src, g, gx, beta) } };
   },
 });

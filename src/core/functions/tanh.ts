@@ -1,6 +1,7 @@
 // tanh: the hyperbolic tangent, with a derivative that keeps its accuracy in the tails.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import {
   BLOCK,
   DD,
@@ -25,29 +26,7 @@ export const tanh = defineActivation({
   learnable: [],
   hasKink: false,
   properties: { monotonic: true, smooth: true, bounded: true, zeroCentred: true, range: '(-1, 1)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    forward64(src, y);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    backward64(src, g, gx);
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // Below SMALL, tanh x = x - x^3·Q(x^2): the subtracted part is at most 3% of the result, so Q's

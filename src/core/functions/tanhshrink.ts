@@ -1,6 +1,7 @@
 // tanhshrink: x - tanh(x), which cancels to x^3/3 near 0; a fitted series takes over there.
 import { Type } from '@sinclair/typebox';
 import { type FloatArray, defineActivation } from '../definition.js';
+import { elementwiseDispatch } from '../elementwise-dispatch.js';
 import {
   BLOCK,
   DD,
@@ -24,33 +25,7 @@ export const tanhshrink = defineActivation({
   learnable: [],
   hasKink: false,
   properties: { monotonic: true, smooth: true, bounded: false, zeroCentred: true, range: '(-inf, +inf)' },
-  forward(x, _params, out) {
-    const src = x.data;
-    if (src instanceof Float32Array) {
-      const y = (out ?? new Float32Array(src.length)) as Float32Array;
-      forward32(src, y);
-      return { data: y, shape: x.shape };
-    }
-    const y = (out ?? new Float64Array(src.length)) as Float64Array;
-    for (let i = 0; i < src.length; i++) y[i] = tanhshrinkDD(src[i]);
-    return { data: y, shape: x.shape };
-  },
-  backward(x, gradOutput, _params, _kink, out) {
-    const src = x.data;
-    const g = gradOutput.data;
-    if (src instanceof Float32Array) {
-      const gx = (out ?? new Float32Array(src.length)) as Float32Array;
-      backward32(src, g, gx);
-      return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-    }
-    const gx = (out ?? new Float64Array(src.length)) as Float64Array;
-    // d/dx (x - tanh x) = tanh^2 x, with no 1 - sech^2 cancellation.
-    for (let i = 0; i < src.length; i++) {
-      const t = tanhDD(src[i]);
-      gx[i] = g[i] * ddMul(t, DD[1], t, DD[1]);
-    }
-    return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
-  },
+  ...elementwiseDispatch(forward32, forward64, backward32, backward64),
 });
 
 // Float32 forms in plain doubles: below SMALL, x^3·Q(x^2) (tanhshrinkRatio, 2^-52); above,
@@ -126,5 +101,18 @@ function backward32(src: Float32Array, g: FloatArray, gx: Float32Array): void {
       const t = tanhDD(src[i]);
       gx[i] = g[i] * ddMul(t, DD[1], t, DD[1]);
     }
+  }
+}
+
+/** Float64: the double-double form for every element. */
+function forward64(src: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < src.length; i++) y[i] = tanhshrinkDD(src[i]);
+}
+
+/** Float64: d/dx (x - tanh x) = tanh^2 x, with no 1 - sech^2 cancellation. */
+function backward64(src: Float64Array, g: FloatArray, gx: Float64Array): void {
+  for (let i = 0; i < src.length; i++) {
+    const t = tanhDD(src[i]);
+    gx[i] = g[i] * ddMul(t, DD[1], t, DD[1]);
   }
 }

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineActivation } from '../definition.js';
 import type { FloatArray } from '../definition.js';
+import { outputLike } from '../tensor.js';
 
 export const threshold = defineActivation({
   name: 'threshold',
@@ -28,7 +29,7 @@ export const threshold = defineActivation({
   forward(x, params, out) {
     const src = x.data;
     const n = src.length;
-    const y = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const y = outputLike(src, n, out);
     const th = params.threshold;
     const value = params.value;
     if (Number.isFinite(th) && Number.isFinite(value)) forwardLoop(src, y, n, th, value);
@@ -38,7 +39,7 @@ export const threshold = defineActivation({
   backward(x, gradOutput, params, kink, out) {
     const src = x.data;
     const n = src.length;
-    const gx = out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+    const gx = outputLike(src, n, out);
     // torch: 0 at x = threshold (its x <= threshold branch), the left slope; 'right' takes 1.
     backwardLoop(src, gradOutput.data, gx, n, params.threshold, kink === 'right' ? 1 : 0);
     return { gradInput: { data: gx, shape: x.shape }, gradParams: {} };
