@@ -10,13 +10,14 @@ const here = fileURLToPath(import.meta.url);
 export const WORKER_FILE = join(dirname(here), `worker${extname(here)}`);
 
 /**
- * Compiled, workers get no flags of their own and so inherit process.execArgv. From the .ts
+ * Compiled, workers need no flags: an empty list, so that loaders the parent was started with
+ * (e.g. a monitoring --import of the benchmarks) are not forced on them. From the .ts
  * sources they would inherit the parent's TypeScript loader the same way (tap's is an `--import`
  * in execArgv), but tap's loader brings the TypeScript compiler into every thread: ~2 s of CPU per
  * worker on this machine, against ~0.3 s with tsx (esbuild), which the scripts already use.
  */
 function workerExecArgv(): string[] | undefined {
-  if (extname(here) !== '.ts') return undefined;
+  if (extname(here) !== '.ts') return [];
   try {
     const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
     return ['--enable-source-maps', `--import=${tsx}`];
