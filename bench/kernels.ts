@@ -10,6 +10,7 @@ import os from 'node:os';
 import type { ActivationDefinition, FloatArray, Tensor } from '../src/core/definition.js';
 import { resolveParams } from '../src/core/params.js';
 import { registry } from '../src/core/registry.js';
+import { random } from '../test/helpers/random.js';
 
 const ELEMENTS = 1 << 20;
 const ROW = 1024;
@@ -27,18 +28,6 @@ const BENCH_PARAMS: Record<string, Record<string, unknown>> = {
 
 type DType = 'float32' | 'float64';
 const DTYPES: readonly DType[] = ['float32', 'float64'];
-
-/** mulberry32: a seeded generator, so every run sees the same inputs. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function alloc(dtype: DType, n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);

@@ -1,16 +1,5 @@
 // The request bodies of the HTTP scenarios: seeded random numbers, as JSON or as little-endian float32.
-
-/** mulberry32: a seeded generator, so every run (and both servers) sees the same bodies. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../test/helpers/random.js';
 
 /**
  * `{"x":[...]}` with `count` values in [0, 4) at full float64 precision (~18 bytes each), as a

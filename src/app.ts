@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { makeErrorHandler, sendError } from './error-handler.js';
+import { errorHandler, sendError } from './error-handler.js';
 import { swaggerOptions } from './openapi.js';
 import { activationRoutes } from './routes/activations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
@@ -39,7 +39,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
 
 export const app = fp<AppOptions>(async (fastify, { config }) => {
   registerBodyParsers(fastify, config);
-  fastify.setErrorHandler(makeErrorHandler(config));
+  fastify.setErrorHandler(errorHandler);
   fastify.setNotFoundHandler((request, reply) =>
     sendError(reply, 'RECTIFIER_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );

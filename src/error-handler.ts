@@ -25,57 +25,36 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message: string)
   return reply.code(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
-export interface BodyLimits {
-  JSON_BODY_LIMIT: number;
-  BINARY_BODY_LIMIT: number;
+/**
+ * The app's error handler. Body-reading failures (invalid JSON, too large, short bodies) arrive as
+ * ApiErrors from the app's own parsers (transport/body-parsers.ts); Fastify's remaining errors
+ * are schema validation and an unsupported Content-Type.
+ */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.name === 'AbortError' && reply.raw.destroyed) {
+    // The client disconnected and its task was cancelled: there is no one to answer.
+    request.log.info('client closed the connection; task cancelled');
+    reply.hijack();
+    reply.raw.destroy();
+    return reply;
+  }
+  const { code, message } = classify(error, request);
+  if (ERROR_CATALOGUE[code].statusCode >= 500 && code !== 'RECTIFIER_OVERLOADED') {
+    request.log.error({ err: error }, 'request failed');
+  } else {
+    request.log.info({ code, message }, 'request rejected');
+  }
+  return sendError(reply, code, message);
 }
 
-/** The app's error handler; the body limits make 413 messages state the limit. */
-export function makeErrorHandler(limits: BodyLimits) {
-  return function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    if (error.name === 'AbortError' && reply.raw.destroyed) {
-      // The client disconnected and its task was cancelled: there is no one to answer.
-      request.log.info('client closed the connection; task cancelled');
-      reply.hijack();
-      reply.raw.destroy();
-      return reply;
-    }
-    const { code, message } = classify(error, request, limits);
-    if (ERROR_CATALOGUE[code].statusCode >= 500 && code !== 'RECTIFIER_OVERLOADED') {
-      request.log.error({ err: error }, 'request failed');
-    } else {
-      request.log.info({ code, message }, 'request rejected');
-    }
-    return sendError(reply, code, message);
-  };
-}
-
-function classify(error: FastifyError, request: FastifyRequest, limits: BodyLimits): { code: ErrorCode; message: string } {
+function classify(error: FastifyError, request: FastifyRequest): { code: ErrorCode; message: string } {
   if (error instanceof ApiError) return { code: error.code, message: error.message };
   if (error.validation) return fromValidation(error.validation as ValidationIssue[], error.validationContext);
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { code: 'RECTIFIER_INVALID_JSON', message: 'the body is not valid JSON' };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { code: 'RECTIFIER_INVALID_JSON', message: 'the body is empty; send a JSON object' };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
-      const binary = /octet-stream/i.test(String(request.headers['content-type']));
-      const limit = binary ? limits.BINARY_BODY_LIMIT : limits.JSON_BODY_LIMIT;
-      return {
-        code: 'RECTIFIER_BODY_TOO_LARGE',
-        message: `the body exceeds the ${binary ? 'binary' : 'JSON'} body limit of ${limit} bytes`,
-      };
-    }
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return {
-        code: 'RECTIFIER_UNSUPPORTED_MEDIA_TYPE',
-        message: `unsupported Content-Type ${String(request.headers['content-type'] ?? '(none)')}; send application/json or application/octet-stream`,
-      };
-  }
-  // Parser errors such as malformed JSON carry a 4xx status and a safe message.
-  if (error.statusCode === 400 && error instanceof SyntaxError) {
-    return { code: 'RECTIFIER_INVALID_JSON', message: `the body is not valid JSON: ${error.message}` };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return {
+      code: 'RECTIFIER_UNSUPPORTED_MEDIA_TYPE',
+      message: `unsupported Content-Type ${String(request.headers['content-type'] ?? '(none)')}; send application/json or application/octet-stream`,
+    };
   }
   return { code: 'RECTIFIER_INTERNAL', message: 'internal error' };
 }

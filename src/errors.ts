@@ -10,7 +10,8 @@ export const ERROR_CATALOGUE = {
   RECTIFIER_INVALID_JSON: { statusCode: 400, description: 'The body is not valid JSON.' },
   RECTIFIER_INVALID_BODY: {
     statusCode: 400,
-    description: 'The body does not match the request schema (missing or unknown field, wrong type).',
+    description:
+      'The body does not match the request schema (missing or unknown field, wrong type), or its length disagrees with Content-Length.',
   },
   RECTIFIER_INVALID_TENSOR: {
     statusCode: 400,

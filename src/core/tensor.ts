@@ -1,4 +1,4 @@
-// Shapes, strides and the conversion between nested number arrays and flat float64 tensors.
+// Shapes, axis layouts, output allocation and the conversion between nested arrays and tensors.
 import type { FloatArray, Tensor } from './definition.js';
 
 export const MAX_RANK = 8;
@@ -9,21 +9,12 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
-export function tensor(data: Float64Array, shape: readonly number[]): Tensor {
-  return { data, shape };
-}
-
 /** `out` when the caller gave one, else a new array of n elements of src's element type. */
 export function outputLike(src: FloatArray, n: number, out?: FloatArray): FloatArray {
   return out ?? (src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
 }
 
-/** A new zero-filled tensor of the given shape. */
-export function zeros(shape: readonly number[]): Tensor {
-  return { data: new Float64Array(sizeOf(shape)), shape };
-}
-
-/** A tensor of ones with the given shape (the default upstream gradient). */
+/** A float64 tensor of ones with the given shape (the default upstream gradient of a JSON request). */
 export function ones(shape: readonly number[]): Tensor {
   return { data: new Float64Array(sizeOf(shape)).fill(1), shape };
 }

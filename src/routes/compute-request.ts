@@ -72,24 +72,26 @@ function readBinary(
   format: AnswerFormat,
 ): ComputeRequest {
   const { kink: kinkText, ...rawParams } = query;
-  const properties = def.params.properties as Record<string, TSchema>;
-  // The shape is needed for the params check, the params for the output shape: decode the
-  // header shape first through decodeBinary's outputShape callback.
-  let params: ParamValues | undefined;
+  const raw = paramsFromQuery(rawParams, def.params.properties as Record<string, TSchema>);
+  // Params are checked against x's shape, and the output's shape depends on them; a gradient body
+  // needs the output's size to be split, so decodeBinary asks for it as soon as X-Shape is read.
+  let layout: { params: ParamValues; outShape: number[] } | undefined;
+  const layoutOf = (shape: number[]) => {
+    if (layout === undefined) {
+      const params = resolve(def, raw, shape);
+      layout = { params, outShape: def.outputShape?.(shape, params as never) ?? shape };
+    }
+    return layout;
+  };
   const tensors = decodeBinary(body, request.headers, {
     gradient,
     maxElements: limits.binaryMaxElements,
-    outputShape: (shape) => {
-      params = resolve(def, paramsFromQuery(rawParams, properties), shape);
-      return def.outputShape?.(shape, params as never) ?? shape;
-    },
+    outputShape: (shape) => layoutOf(shape).outShape,
   });
-  params ??= resolve(def, paramsFromQuery(rawParams, properties), tensors.shape);
+  const { params, outShape } = layoutOf(tensors.shape);
   const kink = readKink(def, kinkText, gradient);
-  const x = { data: tensors.x, shape: tensors.shape };
-  const outShape = def.outputShape?.(tensors.shape, params as never) ?? tensors.shape;
   const gradOutput = tensors.gradOutput && { data: tensors.gradOutput, shape: outShape };
-  return { x, gradOutput, params, kink, format, dtype: tensors.dtype };
+  return { x: { data: tensors.x, shape: tensors.shape }, gradOutput, params, kink, format, dtype: tensors.dtype };
 }
 
 function resolve(def: ActivationDefinition, raw: Record<string, unknown>, shape: readonly number[]): ParamValues {

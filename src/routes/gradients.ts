@@ -1,8 +1,8 @@
 // POST /gradients/{name}: vector-Jacobian products and learnable-parameter gradients, one route each.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Tensor } from '../core/definition.js';
 import { registry } from '../core/registry.js';
+import { outputLike, sizeOf } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
 import { binaryBodySchema, binaryQuerySchema, gradientBodySchema, gradientResponseSchema } from '../schemas/activation.js';
 import { errorResponses } from '../schemas/common.js';
@@ -12,13 +12,6 @@ import { readComputeRequest, type ComputeLimits } from './compute-request.js';
 import { unknownFunction } from './unknown-function.js';
 
 const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
-
-/** All ones in x's element type: the default upstream gradient. */
-function onesLike(x: Tensor, shape: readonly number[]): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = x.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  return { data: data.fill(1), shape };
-}
 
 export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
   const encoding = {
@@ -47,7 +40,8 @@ export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, lim
       handler: async (request, reply) => {
         const req = readComputeRequest(def, request, limits, true);
         const outShape = def.outputShape?.(req.x.shape, req.params as never) ?? req.x.shape;
-        const gradOutput = req.gradOutput ?? onesLike(req.x, outShape);
+        // Absent: all ones in x's element type, so grad_input is the plain derivative.
+        const gradOutput = req.gradOutput ?? { data: outputLike(req.x.data, sizeOf(outShape)).fill(1), shape: outShape };
         if (!sameShape(gradOutput.shape, outShape)) {
           throw new ApiError(
             'RECTIFIER_SHAPE_MISMATCH',

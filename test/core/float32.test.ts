@@ -13,7 +13,8 @@ import t from 'tap';
 import type { ActivationDefinition, FloatArray, Tensor } from '../../src/core/definition.js';
 import { resolveParams } from '../../src/core/params.js';
 import { registry } from '../../src/core/registry.js';
-import { loadReference } from '../helpers/reference.js';
+import { paramSets } from '../helpers/reference.js';
+import { random, seedOf } from '../helpers/random.js';
 
 type Params = Record<string, unknown>;
 /** The subtest object tap passes to callbacks. */
@@ -21,37 +22,6 @@ type TapTest = Parameters<Parameters<typeof t.test>[0]>[0];
 
 const TIE_WINDOW = 2 ** -40;
 const F32_MAX = 3.4028234663852886e38;
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seedOf(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-/** The distinct parameter sets of a function's fixture, in order. */
-function paramSets(name: string): Params[] {
-  const seen = new Set<string>();
-  const out: Params[] = [];
-  for (const c of loadReference(name).cases) {
-    const key = JSON.stringify(c.params);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(c.params);
-    }
-  }
-  return out;
-}
 
 /** Points where a function's formula changes, so that inputs land on and beside them. */
 function kinksOf(p: Params): number[] {

@@ -10,7 +10,8 @@ import t from 'tap';
 import type { ActivationDefinition, FloatArray, Tensor } from '../../src/core/definition.js';
 import { resolveParams } from '../../src/core/params.js';
 import { registry } from '../../src/core/registry.js';
-import { loadReference } from '../helpers/reference.js';
+import { paramSets } from '../helpers/reference.js';
+import { random } from '../helpers/random.js';
 
 type Params = Record<string, unknown>;
 /** The subtest object tap passes to callbacks. */
@@ -19,31 +20,6 @@ type FloatArrayConstructor = typeof Float32Array | typeof Float64Array;
 
 const SENTINELS = [-7.25, NaN];
 const PAD = 5;
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The distinct parameter sets of a function's fixture, in order. */
-function paramSets(name: string): Params[] {
-  const seen = new Set<string>();
-  const out: Params[] = [];
-  for (const c of loadReference(name).cases) {
-    const key = JSON.stringify(c.params);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(c.params);
-    }
-  }
-  return out;
-}
 
 function shapeFor(def: ActivationDefinition, p: Params): number[] {
   if (def.kind === 'elementwise') return Array.isArray(p.alpha) ? [3, p.alpha.length, 7] : [5, 13];

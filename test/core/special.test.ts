@@ -29,6 +29,7 @@ import {
   twoSumLo,
 } from '../../src/core/special.js';
 import { ulpError, ulpOf } from '../helpers/ulp.js';
+import { random } from '../helpers/random.js';
 
 const ulps = (got: number, hi: number, lo = 0) => ulpError(got, { hi, lo });
 
@@ -117,17 +118,6 @@ t.test('log1p, sigmoid, tanh and silu\' in double-double', async (t) => {
 
 // ---------------------------------------------------------------------------------------------
 // The fast-path building blocks.
-
-/** mulberry32: seeded, so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** |(h + l) - (rh + rl)| / |rh|: the relative error of a double-double (or a double, l = 0). */
 const rel = (h: number, l: number, rh: number, rl: number) => Math.abs(h - rh + (l - rl)) / Math.abs(rh);

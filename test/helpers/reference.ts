@@ -112,3 +112,17 @@ function parseCase(name: string, c: RawCase): ReferenceCase {
     gradParamsScale,
   };
 }
+
+/** The distinct parameter sets of a function's fixture, in order. */
+export function paramSets(name: string): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  const out: Record<string, unknown>[] = [];
+  for (const c of loadReference(name).cases) {
+    const key = JSON.stringify(c.params);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(c.params);
+    }
+  }
+  return out;
+}
