@@ -3,7 +3,12 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { errorHandler, sendError } from './error-handler.js';
+import rateLimit from '@fastify/rate-limit';
+import { authPlugin, bearerToken } from './auth.js';
+import { clientErrorHandler, errorHandler, sendError } from './error-handler.js';
+import { ApiError } from './errors.js';
+import { lifecyclePlugin } from './lifecycle.js';
+import { requestId } from './request-id.js';
 import { swaggerOptions } from './openapi.js';
 import { activationRoutes } from './routes/activations.js';
 import { catalogueRoutes } from './routes/catalogue.js';
@@ -30,7 +35,10 @@ export function serverOptions(config: Config): FastifyServerOptions {
     logger: { level: config.LOG_LEVEL },
     bodyLimit: config.JSON_BODY_LIMIT,
     ...timeoutOptions(config),
-    requestIdHeader: 'x-request-id',
+    // X-Request-Id is taken only when it is a sane token (request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestId,
+    clientErrorHandler,
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, verbose: true },
     },
@@ -38,27 +46,37 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 export const app = fp<AppOptions>(async (fastify, { config }) => {
-  registerBodyParsers(fastify, config);
   fastify.setErrorHandler(errorHandler);
   fastify.setNotFoundHandler((request, reply) =>
     sendError(reply, 'RECTIFIER_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   for (const schema of [TensorSchema, ShapeSchema, ErrorSchema, CatalogueEntrySchema]) fastify.addSchema(schema);
   await fastify.register(swagger, swaggerOptions);
   await fastify.register(computePlugin, { config });
+  registerBodyParsers(fastify, config);
   await fastify.register(drainPlugin);
   await fastify.register(metricsPlugin);
+  await fastify.register(lifecyclePlugin);
+  // After the lifecycle (so a 401 carries its request id and is counted), before any body is read.
+  await fastify.register(authPlugin, { config });
+  if (config.RATE_LIMIT_MAX > 0) {
+    await fastify.register(rateLimit, {
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      // The probes and the metrics scrape are never limited.
+      allowList: (request) => request.url.startsWith('/health/') || request.url === '/metrics',
+      keyGenerator: (request) => bearerToken(request) ?? request.ip,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(
+          'RECTIFIER_RATE_LIMITED',
+          `more than ${context.max} requests in ${context.after}; retry after the Retry-After delay`,
+        ),
+    });
+  }
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
 
-  const limits = {
-    jsonMaxElements: config.JSON_MAX_ELEMENTS,
-    binaryMaxElements: config.BINARY_MAX_ELEMENTS,
-    offloadBytes: config.JSON_OFFLOAD_BYTES,
-  };
+  const limits = { jsonMaxElements: config.JSON_MAX_ELEMENTS, offloadBytes: config.JSON_OFFLOAD_BYTES };
   await fastify.register(async (api) => {
     api.addHook('onRequest', requireJsonAccept);
     await api.register(catalogueRoutes);

@@ -7,6 +7,13 @@ const MiB = 1024 * 1024;
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on.' }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address to listen on.' }),
+  HEALTH_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 0,
+    description:
+      'A second port answering only /health/* and /metrics, so probes never queue behind a burst of connections on PORT; 0: none.',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'pino log level.' },
@@ -38,11 +45,43 @@ export const ConfigSchema = Type.Object({
     default: 64,
     description: 'Requests admitted beyond the worker count; past threads + queue in flight, 503 with Retry-After.',
   }),
-  INLINE_MAX_WORK: Type.Integer({
-    minimum: 0,
-    default: 200_000,
-    description: 'Batches whose work (elements x the cost of the function, relu = 1) is below this run inline on the event loop.',
+  INLINE_MAX_WORK: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0 })], {
+    default: 'auto',
+    description:
+      'Batches whose work (elements x the cost of the function, relu = 1) is below this run inline on the event loop; ' +
+      'auto: 200000 with two or more POOL_THREADS, every batch inline with one (a single worker only competes with the event loop).',
   }),
+  MEMORY_BUDGET_BYTES: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description:
+      'Bytes the requests in flight may hold at once (bodies, buffers, answers); 0: 40 % of the container memory limit ' +
+      '(cgroup), or 25 % of the machine memory without one.',
+  }),
+  TASK_TIMEOUT_MS: Type.Integer({
+    minimum: 1,
+    default: 10_000,
+    description:
+      'A pool task running longer is stopped (503 RECTIFIER_TIMEOUT), and its worker replaced if it does not stop within a second.',
+  }),
+  WORKER_HEAP_MB: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: "Heap limit of each worker thread, in MiB (a worker past it ends, its request gets a 503); 0: V8's default.",
+  }),
+  API_KEYS: Type.String({
+    default: '',
+    description:
+      'Comma-separated keys; when set (or API_KEYS_FILE), every route but /health/* and /metrics needs Authorization: Bearer <key>.',
+  }),
+  API_KEYS_FILE: Type.String({ default: '', description: 'A file of API keys, one per line (# starts a comment), read at start.' }),
+  METRICS_API_KEY: Type.String({ default: '', description: 'When set, GET /metrics needs Authorization: Bearer <this key>.' }),
+  RATE_LIMIT_MAX: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: 'Requests per client (API key, else address) per RATE_LIMIT_WINDOW_MS, past which 429; 0: no limit.',
+  }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000, description: 'The window of RATE_LIMIT_MAX.' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000, description: 'Longest time to receive a whole request.' }),
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 10_000, description: 'Longest time to receive the request headers.' }),
   KEEP_ALIVE_TIMEOUT_MS: Type.Integer({

@@ -7,11 +7,16 @@ export interface ErrorEntry {
 }
 
 export const ERROR_CATALOGUE = {
+  RECTIFIER_BAD_REQUEST: {
+    statusCode: 400,
+    description: 'The request itself is malformed: its URL, a header (a control character, say) or its framing.',
+  },
   RECTIFIER_INVALID_JSON: { statusCode: 400, description: 'The body is not valid JSON.' },
   RECTIFIER_INVALID_BODY: {
     statusCode: 400,
     description:
-      'The body does not match the request schema (missing or unknown field, wrong type), or its length disagrees with Content-Length.',
+      'The body does not match the request schema (missing or unknown field, wrong type), nests deeper than 64 levels, ' +
+      'or its length disagrees with Content-Length.',
   },
   RECTIFIER_INVALID_TENSOR: {
     statusCode: 400,
@@ -29,6 +34,11 @@ export const ERROR_CATALOGUE = {
     statusCode: 400,
     description: "grad_output does not have the shape of the function's output.",
   },
+  RECTIFIER_UNAUTHORIZED: {
+    statusCode: 401,
+    description: 'API keys are required (API_KEYS) and the request has no `Authorization: Bearer <key>` header with a valid one.',
+  },
+  RECTIFIER_FORBIDDEN: { statusCode: 403, description: 'The path is not one the server will read (a static file outside its folder).' },
   RECTIFIER_UNKNOWN_FUNCTION: {
     statusCode: 404,
     description: 'No activation function has this name; the message lists close names.',
@@ -38,7 +48,23 @@ export const ERROR_CATALOGUE = {
     statusCode: 406,
     description: 'The Accept header excludes every representation this route can answer with.',
   },
-  RECTIFIER_BODY_TOO_LARGE: { statusCode: 413, description: 'The request body exceeds the configured byte limit.' },
+  RECTIFIER_REQUEST_TIMEOUT: {
+    statusCode: 408,
+    description: 'The request was not received in full within REQUEST_TIMEOUT_MS (or its headers within HEADERS_TIMEOUT_MS).',
+  },
+  RECTIFIER_LENGTH_REQUIRED: {
+    statusCode: 411,
+    description:
+      'A binary body without X-Shape, or a JSON body over JSON_OFFLOAD_BYTES, was sent without Content-Length: the memory ' +
+      'it needs is reserved before it is read.',
+  },
+  RECTIFIER_PRECONDITION_FAILED: { statusCode: 412, description: 'A conditional request (If-Match, If-Unmodified-Since) of a static file failed.' },
+  RECTIFIER_BODY_TOO_LARGE: {
+    statusCode: 413,
+    description:
+      'The request body exceeds the configured byte limit, cannot be valid for its X-Dtype and element limit, or needs more ' +
+      'working memory than the whole memory budget.',
+  },
   RECTIFIER_TOO_MANY_ELEMENTS: {
     statusCode: 413,
     description: 'A tensor has more elements than the configured limit.',
@@ -47,13 +73,25 @@ export const ERROR_CATALOGUE = {
     statusCode: 415,
     description: 'The Content-Type is not one this route accepts (application/json or application/octet-stream).',
   },
+  RECTIFIER_RANGE_NOT_SATISFIABLE: { statusCode: 416, description: 'The Range of a static file request lies outside the file.' },
   RECTIFIER_NON_FINITE_RESULT: {
     statusCode: 422,
     description: 'The result holds a value JSON cannot carry (Infinity or NaN); use the binary transport.',
   },
+  RECTIFIER_RATE_LIMITED: {
+    statusCode: 429,
+    description: 'This client sent more requests than RATE_LIMIT_MAX in RATE_LIMIT_WINDOW_MS; retry after the Retry-After seconds.',
+  },
+  RECTIFIER_HEADERS_TOO_LARGE: { statusCode: 431, description: 'The request headers exceed the server\'s header size limit.' },
   RECTIFIER_OVERLOADED: {
     statusCode: 503,
-    description: 'Every worker and queue slot is taken; retry after the Retry-After seconds (or on another instance).',
+    description:
+      'Every compute slot (threads + queue) or the memory budget is taken now, or a worker ran out of memory; retry after ' +
+      'the Retry-After seconds (or on another instance).',
+  },
+  RECTIFIER_TIMEOUT: {
+    statusCode: 503,
+    description: 'The computation ran past TASK_TIMEOUT_MS and was stopped; retry after the Retry-After seconds, or send a smaller batch.',
   },
   RECTIFIER_INTERNAL: {
     statusCode: 500,

@@ -15,6 +15,11 @@ export class Metrics {
   readonly registry = new Registry();
   /** Per method, route and status: the labelled histogram and whether the answer is a rejection. */
   readonly #byRoute = new Map<string, { duration: { observe(seconds: number): void }; rejected: boolean; route: string; fn: string }>();
+  /** Per function, operation and place: the labelled children a task report updates. */
+  readonly #byTask = new Map<
+    string,
+    { elements?: { inc(n: number): void }; wait?: { observe(s: number): void }; run: { observe(s: number): void } }
+  >();
 
   readonly requestDuration = new Histogram({
     name: 'rectifier_http_request_duration_seconds',
@@ -43,15 +48,15 @@ export class Metrics {
   });
   readonly taskWait = new Histogram({
     name: 'rectifier_task_wait_seconds',
-    help: 'Time a computation waited in the pool queue before a worker took it.',
-    labelNames: ['function'] as const,
+    help: 'Time a computation (or a large JSON parse or encoding) waited in the pool queue before a worker took it.',
+    labelNames: ['function', 'operation'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
   readonly taskRun = new Histogram({
     name: 'rectifier_task_run_seconds',
-    help: 'Time a computation ran, inline on the event loop or in a worker.',
-    labelNames: ['function', 'where'] as const,
+    help: 'Time a computation (operation forward or backward) or a large JSON parse or encoding ran, inline on the event loop or in the pool.',
+    labelNames: ['function', 'operation', 'where'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
@@ -77,18 +82,31 @@ export class Metrics {
     fromStats('rectifier_pool_busy_workers', 'Workers computing now.', (s) => s.busy);
     fromStats('rectifier_pool_live_workers', 'Workers alive.', (s) => s.liveWorkers);
     fromStats('rectifier_pool_threads', 'Workers configured (POOL_THREADS).', (s) => s.threads);
-    fromStats('rectifier_requests_in_flight', 'Compute requests admitted and not yet answered.', (s) => s.inFlight);
-    fromStats('rectifier_admission_capacity', 'In-flight compute requests admitted before answering 503.', (s) => s.capacity);
-    new Counter({
-      name: 'rectifier_pool_worker_exits_total',
-      help: 'Workers that exited while the pool was open (crashed, or ended under an aborted task); each is replaced.',
-      registers,
-      collect() {
-        // The pool keeps the running total; a counter set from it stays monotonic.
-        this.reset();
-        this.inc(compute.stats().workerExits);
-      },
-    });
+    fromStats('rectifier_requests_in_flight', 'Compute requests holding a compute slot (computing or writing their answer).', (s) => s.inFlight);
+    fromStats('rectifier_admission_capacity', 'Compute slots (POOL_THREADS + POOL_QUEUE) before answering 503.', (s) => s.capacity);
+    fromStats('rectifier_memory_budget_bytes', 'Bytes the requests in flight may reserve (MEMORY_BUDGET_BYTES or derived).', (s) => s.budgetBytes);
+    fromStats('rectifier_memory_reserved_bytes', 'Bytes reserved now by requests (bodies, buffers, answers).', (s) => s.reservedBytes);
+    fromStats('rectifier_memory_leases', 'Requests holding memory: reading their body, computing or writing their answer.', (s) => s.leases);
+    fromStats('rectifier_arena_bytes', 'Size of the buffer arena (virtual; pages become resident when first used).', (s) => s.arenaBytes);
+    fromStats('rectifier_arena_in_use_bytes', 'Bytes of the arena held by requests now.', (s) => s.arenaInUseBytes);
+    fromStats('rectifier_arena_high_water_bytes', 'The most of the arena ever in use at once: an upper bound on its resident memory.', (s) => s.arenaHighWaterBytes);
+    // The pool keeps the running totals; a counter set from one stays monotonic.
+    const fromTotal = (name: string, help: string, read: (stats: ComputeStats) => number) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read(compute.stats()));
+        },
+      });
+    fromTotal(
+      'rectifier_pool_worker_exits_total',
+      'Workers that exited while the pool was open (crashed, out of heap, or ended past TASK_TIMEOUT_MS); each is replaced.',
+      (s) => s.workerExits,
+    );
+    fromTotal('rectifier_task_timeouts_total', 'Pool tasks that ran past TASK_TIMEOUT_MS and were stopped.', (s) => s.timeouts);
     new Gauge({
       name: 'rectifier_draining',
       help: '1 from SIGTERM on: readiness fails and connections close after their answer.',
@@ -124,9 +142,21 @@ export class Metrics {
       this.abortedTasks.inc({ function: task.function });
       return;
     }
-    if (task.outcome === 'ok') this.elements.inc({ function: task.function, operation: task.operation }, task.elements);
-    if (task.where === 'pool') this.taskWait.observe({ function: task.function }, task.waitSeconds);
-    this.taskRun.observe({ function: task.function, where: task.where }, task.runSeconds);
+    const key = `${task.function} ${task.operation} ${task.where}`;
+    let recorded = this.#byTask.get(key);
+    if (recorded === undefined) {
+      const labels = { function: task.function, operation: task.operation };
+      const kernel = task.operation === 'forward' || task.operation === 'backward';
+      recorded = {
+        elements: kernel ? this.elements.labels(labels) : undefined,
+        wait: task.where === 'pool' ? this.taskWait.labels(labels) : undefined,
+        run: this.taskRun.labels({ ...labels, where: task.where }),
+      };
+      this.#byTask.set(key, recorded);
+    }
+    if (task.outcome === 'ok') recorded.elements?.inc(task.elements);
+    recorded.wait?.observe(task.waitSeconds);
+    recorded.run.observe(task.runSeconds);
   }
 }
 
@@ -143,23 +173,10 @@ declare module 'fastify' {
   }
 }
 
-const metricsHooks: FastifyPluginCallback = (app, _opts, done) => {
-  const metrics = new Metrics(app.compute, app.drain);
-  app.decorate('metrics', metrics);
-  app.addHook('onResponse', (request, reply, next) => {
-    metrics.recordResponse(request, reply);
-    next();
-  });
-  // Fastify's onRequestAbort fires only for a client gone before its body was complete (it reads
-  // req.aborted); one that leaves while its answer is computed shows as the response closing unended.
-  app.addHook('onRequest', (request, reply, next) => {
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) metrics.recordAbort(request);
-    });
-    next();
-  });
+const metricsDecorator: FastifyPluginCallback = (app, _opts, done) => {
+  app.decorate('metrics', new Metrics(app.compute, app.drain));
   done();
 };
 
-/** Decorates the app with `metrics` and records every route registered after it. */
-export const metricsPlugin = fp(metricsHooks, { name: 'metrics', decorators: { fastify: ['compute', 'drain'] } });
+/** Decorates the app with `metrics`; requests are recorded by the lifecycle plugin (lifecycle.ts). */
+export const metricsPlugin = fp(metricsDecorator, { name: 'metrics', decorators: { fastify: ['compute', 'drain'] } });

@@ -11,6 +11,7 @@ export const KINKS: readonly Kink[] = ['torch', 'left', 'right'];
 
 /** The element types a tensor may have: the binary transport's float32 and float64. */
 export type FloatArray = Float32Array | Float64Array;
+export type Dtype = 'float32' | 'float64';
 
 /**
  * A dense row-major tensor. Rank 0 (a scalar) has shape [] and one element. Kernels compute in

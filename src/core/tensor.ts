@@ -56,11 +56,10 @@ export interface NestedArrayProblem {
 export type NestedParse = { ok: true; tensor: Tensor } | { ok: false; problem: NestedArrayProblem };
 
 /**
- * Flattens a number or a rectangular nested array (rank 0..maxRank) into a float64 tensor
- * (on a SharedArrayBuffer when `shared`).
+ * Flattens a number or a rectangular nested array (rank 0..maxRank) into a float64 tensor.
  * Iterative, so a 100 000-deep nesting is a problem report, not a stack overflow.
  */
-export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX_RANK, shared = false): NestedParse {
+export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX_RANK): NestedParse {
   // Shape from the first element at each depth.
   const shape: number[] = [];
   let probe: unknown = value;
@@ -77,8 +76,7 @@ export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX
   if (size > maxElements) {
     return fail('too_many', [], `${size} elements (shape [${shape.join(', ')}]) exceed the limit of ${maxElements}`);
   }
-  // On a SharedArrayBuffer when asked: worker threads can then read it without a copy.
-  const data = shared ? new Float64Array(new SharedArrayBuffer(size * 8)) : new Float64Array(size);
+  const data = new Float64Array(size);
   if (shape.length === 0) {
     const problem = checkNumber(value, []);
     if (problem) return { ok: false, problem };

@@ -75,7 +75,7 @@ export const COPY_WORK_PER_BYTE = 0.28;
 
 /**
  * Inline when the work is under INLINE_MAX_WORK, or when copying the inputs that are not yet in
- * shared memory would cost the event loop as much as computing inline. The second case keeps the
+ * the arena would cost the event loop as much as computing inline; never with INLINE_MAX_WORK 0. The second case keeps the
  * cheap functions (and moderate backward passes, which copy x and grad_output) inline for inputs
  * in ordinary memory: measured on 100k–1M elements, their pool path was slower and held the event
  * loop as long or longer.
@@ -85,5 +85,5 @@ export const COPY_WORK_PER_BYTE = 0.28;
  * ~15k sigmoid backward, under 3k gelu: 60k–250k work units, ~0.3 ms inline, on this machine.
  */
 export function runsInline(work: number, inlineMaxWork: number, copyBytes: number): boolean {
-  return work < inlineMaxWork || work <= copyBytes * COPY_WORK_PER_BYTE;
+  return inlineMaxWork > 0 && (work < inlineMaxWork || work <= copyBytes * COPY_WORK_PER_BYTE);
 }

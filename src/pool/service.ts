@@ -1,13 +1,18 @@
-// The compute service: admits a request, runs it inline or split across the worker pool, cancels it.
-import type { ActivationDefinition, FloatArray, Gradient, Kink, ParamGrads, ParamValues, Tensor } from '../core/definition.js';
+// The compute service: runs a request inline or split across the worker pool, under its lease, with deadlines.
+import { once } from 'node:events';
+import type { ActivationDefinition, Dtype, FloatArray, Gradient, Kink, ParamGrads, ParamValues, Tensor } from '../core/definition.js';
 import { sizeOf } from '../core/tensor.js';
+import { ApiError } from '../errors.js';
+import { Arena, type Region } from '../memory/arena.js';
+import { dtypeOf, floatArray, refOf, type ArenaArray } from '../memory/views.js';
 import { unwrap, type Offloaded, type ParsedJsonBody } from '../transport/json-offload.js';
-import { Admission } from './admission.js';
-import type { ComputeService, ComputeStats, TaskRecord } from './compute.js';
+import { maxTensorJsonBytes } from '../transport/json-text.js';
+import { Admission, type Lease } from './admission.js';
+import { blockwise, runWhole, type KernelJob } from './blocks.js';
+import type { ComputeHealth, ComputeService, ComputeStats, TaskRecord } from './compute.js';
 import { backwardWork, forwardWork, runsInline } from './crossover.js';
-import type { WorkerPool } from './pool.js';
-import { shared, sharedLike, unsharedBytes } from './shared.js';
-import { backwardInto, forwardInto, type SliceTask } from './slice.js';
+import { WorkerPool } from './pool.js';
+import { CANCELLED, type SliceTask } from './slice.js';
 import { rowLayout, slices, sumParamGrads, type Slice } from './split.js';
 
 export interface PooledComputeOptions {
@@ -16,9 +21,14 @@ export interface PooledComputeOptions {
   queue: number;
   /** Work (elements x cost class) below which a request runs inline. */
   inlineMaxWork: number;
+  budgetBytes: number;
+  /** A task running longer is asked to stop, and its worker replaced if it does not. */
+  taskTimeoutMs: number;
+  /** Old-generation heap limit of each worker, in MiB. */
+  workerHeapMb?: number;
 }
 
-/** What a cancelled call rejects with: the caller's signal fired; nobody waits for an answer. */
+/** What a cancelled call rejects with: the client went away; nobody waits for an answer. */
 export class ComputeAbortedError extends Error {
   override readonly name = 'AbortError';
   constructor() {
@@ -26,124 +36,154 @@ export class ComputeAbortedError extends Error {
   }
 }
 
-/** What is known of a call before it runs: a TaskRecord without its times and outcome. */
+/**
+ * Arrays smaller than this stay on the JavaScript heap; larger ones are arena regions, whose pages
+ * are reused from one request to the next (a fresh 4 MB buffer costs ~1 ms of page faults here).
+ */
+export const ARENA_MIN_BYTES = 64 * 1024;
+
+/**
+ * Inline work above this runs block by block, the event loop taking its turns in between: about
+ * 0.5 ms of kernel per block at 1.3 ns per unit.
+ */
+export const SLICE_WORK = 1 << 19;
+
+/** After a task's deadline, how long it has to notice its cancellation flag before its worker is ended. */
+export const KILL_GRACE_MS = 1000;
+
+/** A worker that does not exit this long after it was told to is given up on (its memory stays held until then). */
+const EXIT_WAIT_MS = 10_000;
+
+/** Stalled or without workers this long past a deadline and its grace: liveness fails. */
+const STUCK_FACTOR = 3;
+
 type TaskCall = Pick<TaskRecord, 'function' | 'operation' | 'elements' | 'where'>;
 
-/** The moments of one call: its slices posted, the first taken by a worker (inline: the kernel began), the end. */
+/** A rejection meaning the deadline passed: the task was stopped or its worker ended. */
+function timeoutError(ms: number): ApiError {
+  return new ApiError('RECTIFIER_TIMEOUT', `the computation did not finish within ${ms} ms (TASK_TIMEOUT_MS); retry with a smaller batch`);
+}
+
+/** The moments of one call: posted to the pool, the first slice taken by a worker (inline: the kernel began), the end. */
 class TaskClock {
-  #posted: number | undefined;
-  #started: number | undefined;
+  posted = 0;
+  started = 0;
 
-  /** The slices are handed to the pool: they queue from now. */
-  post(): void {
-    this.#posted = performance.now();
-  }
-
-  /** Only the first call counts: the first slice (or the inline kernel) started. */
   readonly start = (): void => {
-    this.#started ??= performance.now();
+    if (this.started === 0) this.started = performance.now();
   };
 
-  /** Read at the end: never started means it waited until now; never posted (inline) means no wait. */
   times(): Pick<TaskRecord, 'waitSeconds' | 'runSeconds'> {
     const end = performance.now();
-    const started = this.#started ?? end;
-    const posted = this.#posted ?? started;
+    const started = this.started || end;
+    const posted = this.posted || started;
     return { waitSeconds: (started - posted) / 1000, runSeconds: (end - started) / 1000 };
   }
 }
 
-function newArrayLike(data: FloatArray, length: number): FloatArray {
-  return data instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
-}
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PooledCompute implements ComputeService {
   readonly #pool: WorkerPool;
+  readonly #admission: Admission;
   readonly #threads: number;
   readonly #inlineMaxWork: number;
-  readonly #admission: Admission;
+  readonly #taskTimeoutMs: number;
   /** Slices posted to the pool and not yet settled. */
   #tasks = 0;
+  #timeouts = 0;
+  /** When each task past its deadline was dispatched. */
+  readonly #overdue = new Set<{ since: number }>();
+  #noWorkersSince: number | undefined;
   readonly #taskListeners: ((task: TaskRecord) => void)[] = [];
 
-  constructor(pool: WorkerPool, options: PooledComputeOptions) {
-    this.#pool = pool;
+  constructor(options: PooledComputeOptions) {
+    const slots = options.threads + options.queue;
+    const arena = new Arena(options.budgetBytes);
+    const flags = new SharedArrayBuffer(Math.max(1, slots) * Int32Array.BYTES_PER_ELEMENT);
+    this.#admission = new Admission({ slots, budgetBytes: options.budgetBytes, arena, flags: new Int32Array(flags) });
+    this.#pool = new WorkerPool({ threads: options.threads, memory: { arena: arena.buffer, flags }, heapLimitMb: options.workerHeapMb });
     this.#threads = options.threads;
     this.#inlineMaxWork = options.inlineMaxWork;
-    this.#admission = new Admission(options.threads + options.queue);
+    this.#taskTimeoutMs = options.taskTimeoutMs;
   }
 
-  async forward(def: ActivationDefinition, x: Tensor, params: ParamValues, signal?: AbortSignal): Promise<Tensor> {
-    const inline = runsInline(forwardWork(def, x.data.length), this.#inlineMaxWork, unsharedBytes(x.data));
-    const call: TaskCall = { function: def.name, operation: 'forward', elements: x.data.length, where: inline ? 'inline' : 'pool' };
-    return this.#admitted(call, signal, async (clock) => {
-      const outShape = def.outputShape?.(x.shape, params as never) ?? x.shape;
-      const outSize = sizeOf(outShape);
-      if (inline) {
-        const out = newArrayLike(x.data, outSize);
-        clock.start();
-        forwardInto(def, x, params, out);
-        return { data: out, shape: outShape };
-      }
-      const xs = shared(x.data);
-      const out = sharedLike(x.data, outSize);
-      await this.#runAll(
-        this.#slices(def, x.shape, params, outSize).map((s) => ({
-          op: 'forward',
-          name: def.name,
-          x: xs.subarray(s.inStart, s.inEnd),
-          shape: s.shape,
-          params,
-          out: out.subarray(s.outStart, s.outEnd),
-        })),
-        signal,
-        clock,
-      );
-      return { data: out, shape: outShape };
+  get pool(): WorkerPool {
+    return this.#pool;
+  }
+
+  reserve(bytes: number): Lease {
+    return this.#admission.reserve(bytes);
+  }
+
+  forward(def: ActivationDefinition, x: Tensor, params: ParamValues, lease?: Lease): Promise<Tensor> {
+    const n = x.data.length;
+    const work = forwardWork(def, n);
+    const inline = runsInline(work, this.#inlineMaxWork, this.#copyBytes(x.data));
+    const call: TaskCall = { function: def.name, operation: 'forward', elements: n, where: inline ? 'inline' : 'pool' };
+    const outShape = def.outputShape?.(x.shape, params as never) ?? x.shape;
+    const outSize = sizeOf(outShape);
+    const ownBytes = (n + outSize) * x.data.BYTES_PER_ELEMENT;
+    return this.#call(call, lease, ownBytes, async (own, clock) => {
+      const out = this.#array(own, x.data, outSize);
+      const job: KernelJob = { op: 'forward', def, x, params, kink: 'torch', out };
+      if (inline) await this.#inline(job, work, own.lease, clock);
+      else await this.#inPool(job, own.lease, clock);
+      return { data: own.keep(out), shape: outShape };
     });
   }
 
-  async backward(
-    def: ActivationDefinition,
-    x: Tensor,
-    gradOutput: Tensor,
-    params: ParamValues,
-    kink: Kink,
-    signal?: AbortSignal,
-  ): Promise<Gradient> {
-    const copyBytes = unsharedBytes(x.data) + unsharedBytes(gradOutput.data);
-    const inline = runsInline(backwardWork(def, x.data.length), this.#inlineMaxWork, copyBytes);
-    const call: TaskCall = { function: def.name, operation: 'backward', elements: x.data.length, where: inline ? 'inline' : 'pool' };
-    return this.#admitted(call, signal, async (clock) => {
-      if (inline) {
-        const out = newArrayLike(x.data, x.data.length);
-        clock.start();
-        const gradParams = backwardInto(def, x, gradOutput, params, kink, out);
-        return { gradInput: { data: out, shape: x.shape }, gradParams };
-      }
-      const xs = shared(x.data);
-      const gs = shared(gradOutput.data);
-      const out = sharedLike(x.data, x.data.length);
-      const parts = await this.#runAll(
-        this.#slices(def, x.shape, params, gs.length).map((s) => ({
-          op: 'backward',
-          name: def.name,
-          x: xs.subarray(s.inStart, s.inEnd),
-          gradOutput: gs.subarray(s.outStart, s.outEnd),
-          shape: s.shape,
-          params,
-          kink,
-          out: out.subarray(s.inStart, s.inEnd),
-        })),
-        signal,
-        clock,
-      );
-      return { gradInput: { data: out, shape: x.shape }, gradParams: sumParamGrads(parts as ParamGrads[]) };
+  backward(def: ActivationDefinition, x: Tensor, gradOutput: Tensor, params: ParamValues, kink: Kink, lease?: Lease): Promise<Gradient> {
+    const n = x.data.length;
+    const work = backwardWork(def, n);
+    const inline = runsInline(work, this.#inlineMaxWork, this.#copyBytes(x.data) + this.#copyBytes(gradOutput.data));
+    const call: TaskCall = { function: def.name, operation: 'backward', elements: n, where: inline ? 'inline' : 'pool' };
+    const ownBytes = (2 * n + gradOutput.data.length) * x.data.BYTES_PER_ELEMENT;
+    return this.#call(call, lease, ownBytes, async (own, clock) => {
+      const out = this.#array(own, x.data, n);
+      const job: KernelJob = { op: 'backward', def, x, gradOutput, params, kink, out };
+      const gradParams = inline ? await this.#inline(job, work, own.lease, clock) : await this.#inPool(job, own.lease, clock);
+      return { gradInput: { data: own.keep(out), shape: x.shape }, gradParams: gradParams! };
+    });
+  }
+
+  array(like: FloatArray, length: number, lease?: Lease): FloatArray {
+    if (lease === undefined) return like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+    return this.#array({ lease }, like, length);
+  }
+
+  async parseJson(def: ActivationDefinition, body: Region, maxElements: number, lease: Lease): Promise<ParsedJsonBody> {
+    const call: TaskCall = { function: def.name, operation: 'parse', elements: 0, where: 'pool' };
+    return this.#call(call, lease, 0, async (own, clock) => {
+      const task = { bytes: { offset: body.offset, length: body.bytes }, maxElements };
+      const result = (await this.#runAll([task], 'parseJson', own.lease, clock))[0] as Offloaded<ParsedJsonBody>;
+      return unwrap(result);
+    });
+  }
+
+  async encodeJson(def: ActivationDefinition, head: string, tensor: Tensor, field: string, tail: string, lease: Lease): Promise<Buffer> {
+    const n = tensor.data.length;
+    const call: TaskCall = { function: def.name, operation: 'encode', elements: n, where: 'pool' };
+    return this.#call(call, lease, 0, async (own, clock) => {
+      const data = this.#inArena(lease, tensor.data);
+      const region = lease.alloc(head.length + tail.length + maxTensorJsonBytes(n, tensor.shape.length));
+      const task = {
+        head,
+        tail,
+        field,
+        dtype: dtypeOf(tensor.data),
+        data,
+        shape: [...tensor.shape],
+        out: { offset: region.offset, length: region.bytes },
+      };
+      const length = unwrap((await this.#runAll([task], 'encodeJson', own.lease, clock))[0] as Offloaded<number>);
+      return lease.arena.bytesOf(region, length);
     });
   }
 
   stats(): ComputeStats {
     const queued = this.#pool.queueSize;
+    const arena = this.#admission.arena.stats();
     return {
       threads: this.#threads,
       liveWorkers: this.#pool.threads.length,
@@ -152,94 +192,229 @@ export class PooledCompute implements ComputeService {
       inFlight: this.#admission.inFlight,
       capacity: this.#admission.capacity,
       workerExits: this.#pool.workerExits,
+      timeouts: this.#timeouts,
+      budgetBytes: this.#admission.budget,
+      reservedBytes: this.#admission.reservedBytes,
+      leases: this.#admission.leases,
+      arenaBytes: arena.size,
+      arenaInUseBytes: arena.inUse,
+      arenaHighWaterBytes: arena.highWater,
     };
   }
 
+  health(): ComputeHealth {
+    const now = performance.now();
+    const stuckAfter = STUCK_FACTOR * (this.#taskTimeoutMs + KILL_GRACE_MS);
+    const noWorkers = this.#threads > 0 && this.#pool.threads.length === 0;
+    if (!noWorkers) this.#noWorkersSince = undefined;
+    else this.#noWorkersSince ??= now;
+    let oldest = now;
+    for (const task of this.#overdue) oldest = Math.min(oldest, task.since);
+    const stuck = now - oldest > stuckAfter || (this.#noWorkersSince !== undefined && now - this.#noWorkersSince > stuckAfter);
+    return { noWorkers, stalled: this.#overdue.size > 0, stuck };
+  }
+
   saturated(): boolean {
-    return this.#admission.full || this.#pool.threads.length === 0;
+    return this.#admission.full || this.#admission.memoryFull || (this.#threads > 0 && this.#pool.threads.length === 0);
   }
 
   onTask(listener: (task: TaskRecord) => void): void {
     this.#taskListeners.push(listener);
   }
 
-  /** A large body's JSON.parse and tensor walk in a worker; it holds an admission slot meanwhile. */
-  async parseJson(bytes: Buffer, maxElements: number): Promise<ParsedJsonBody> {
-    this.#admission.enter();
-    try {
-      const result = (await this.#pool.run({ bytes, maxElements }, { name: 'parseJson' })) as Offloaded<ParsedJsonBody>;
-      return unwrap(result);
-    } finally {
-      this.#admission.leave();
-    }
-  }
-
-  /** Not admitted again: the answer of a request already admitted and computed must not be lost. */
-  async encodeJson(answer: Record<string, unknown>, tensorFields: string[]): Promise<Buffer> {
-    const result = (await this.#pool.run({ answer, tensorFields }, { name: 'encodeJson' })) as Uint8Array | Offloaded<never>;
-    const bytes = result instanceof Uint8Array ? result : unwrap(result);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  /** Bytes the pool path would copy into the arena: arrays that live elsewhere. */
+  #copyBytes(data: FloatArray): number {
+    return refOf(this.#admission.arena.buffer, data) === undefined ? data.byteLength : 0;
   }
 
   /**
-   * Admits a call, computes it and reports it to the task listeners however it ends. A call whose
-   * signal has already fired takes no slot and is reported aborted; one refused at admission (503)
-   * throws before anything is timed and is not reported.
+   * Runs `compute` under the caller's lease, or a lease of its own of `ownBytes` released at the end
+   * (whose arena arrays `keep` copies out), with a compute slot taken, and reports the call to the
+   * task listeners however it ends. A call whose lease is already cancelled is reported aborted; one
+   * refused at admission (503) throws before anything is timed and is not reported.
    */
-  async #admitted<T>(call: TaskCall, signal: AbortSignal | undefined, compute: (clock: TaskClock) => Promise<T>): Promise<T> {
+  async #call<T>(
+    call: TaskCall,
+    lease: Lease | undefined,
+    ownBytes: number,
+    compute: (own: { lease: Lease; keep: (a: FloatArray) => FloatArray }, clock: TaskClock) => Promise<T>,
+  ): Promise<T> {
     const clock = new TaskClock();
-    if (signal?.aborted) {
+    if (lease?.cancelled) {
       this.#report(call, clock, 'aborted');
       throw new ComputeAbortedError();
     }
-    this.#admission.enter();
+    const owned = lease === undefined;
+    const active = lease ?? this.#admission.reserve(ownBytes);
+    try {
+      active.enter();
+    } catch (err) {
+      if (owned) active.release();
+      throw err;
+    }
+    const arena = this.#admission.arena.buffer;
+    const keep = owned ? (a: FloatArray) => (a.buffer === arena ? a.slice() : a) : (a: FloatArray) => a;
     let outcome: TaskRecord['outcome'] = 'error';
     try {
-      const result = await compute(clock);
+      const result = await compute({ lease: active, keep }, clock);
       outcome = 'ok';
       return result;
     } catch (err) {
       if (err instanceof ComputeAbortedError) outcome = 'aborted';
+      else if (err instanceof ApiError && err.code === 'RECTIFIER_TIMEOUT') outcome = 'timeout';
       throw err;
     } finally {
-      this.#admission.leave();
+      if (owned) active.release();
       this.#report(call, clock, outcome);
     }
   }
 
   #report(call: TaskCall, clock: TaskClock, outcome: TaskRecord['outcome']): void {
     if (this.#taskListeners.length === 0) return;
-    const task: TaskRecord = { ...call, ...clock.times(), outcome };
+    const { waitSeconds, runSeconds } = clock.times();
+    const task: TaskRecord = { ...call, waitSeconds, runSeconds, outcome };
     for (const listener of this.#taskListeners) listener(task);
   }
 
-  /** A batch in the pool is cut into one slice per thread (as far as its rows allow). */
+  /** An output array like `like`: an arena region of the lease when large, else on the heap. */
+  #array(own: { lease: Lease }, like: FloatArray, length: number): FloatArray {
+    const bytes = length * like.BYTES_PER_ELEMENT;
+    if (bytes < ARENA_MIN_BYTES) return like instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
+    const region = own.lease.alloc(bytes);
+    return floatArray(dtypeOf(like), this.#admission.arena.buffer, region.offset, length);
+  }
+
+  /** Where `data` sits in the arena, copied into a region of the lease first when it lives elsewhere. */
+  #inArena(lease: Lease, data: FloatArray): ArenaArray {
+    const ref = refOf(this.#admission.arena.buffer, data);
+    if (ref !== undefined) return ref;
+    const region = lease.alloc(Math.max(1, data.byteLength));
+    floatArray(dtypeOf(data), this.#admission.arena.buffer, region.offset, data.length).set(data);
+    return { offset: region.offset, length: data.length };
+  }
+
+  /** The kernel on the event loop: in one call when small, else block by block with the loop's turns between. */
+  async #inline(job: KernelJob, work: number, lease: Lease, clock: TaskClock): Promise<ParamGrads | null> {
+    clock.start();
+    if (work <= SLICE_WORK) return runWhole(job);
+    const perElement = work / job.x.data.length;
+    const blocks = blockwise(job, Math.max(1024, Math.floor(SLICE_WORK / perElement)));
+    let step = blocks.next();
+    while (!step.done) {
+      await yieldToLoop();
+      if (lease.cancelled) throw new ComputeAbortedError();
+      step = blocks.next();
+    }
+    return step.value;
+  }
+
+  /** The job cut into one slice per thread (as far as its rows allow), every array in the arena. */
+  async #inPool(job: KernelJob, lease: Lease, clock: TaskClock): Promise<ParamGrads | null> {
+    const { op, def, x, gradOutput, params, kink, out } = job;
+    const dtype: Dtype = dtypeOf(x.data);
+    const xs = this.#inArena(lease, x.data);
+    const gs = gradOutput && this.#inArena(lease, gradOutput.data);
+    const os = this.#inArena(lease, out);
+    const size = x.data.BYTES_PER_ELEMENT;
+    const part = (ref: ArenaArray, start: number, end: number): ArenaArray => ({ offset: ref.offset + start * size, length: end - start });
+    const outSize = op === 'forward' ? out.length : gradOutput!.data.length;
+    const tasks: SliceTask[] = this.#slices(def, x.shape, params, outSize).map((s) => ({
+      op,
+      name: def.name,
+      dtype,
+      x: part(xs, s.inStart, s.inEnd),
+      gradOutput: gs && part(gs, s.outStart, s.outEnd),
+      out: op === 'forward' ? part(os, s.outStart, s.outEnd) : part(os, s.inStart, s.inEnd),
+      shape: s.shape,
+      params,
+      kink,
+      slot: lease.slot,
+    }));
+    const parts = await this.#runAll(tasks, undefined, lease, clock);
+    // An output that had to be copied into the arena is copied back.
+    if (os.offset !== refOf(this.#admission.arena.buffer, out)?.offset) {
+      out.set(floatArray(dtype, this.#admission.arena.buffer, os.offset, out.length));
+    }
+    return op === 'forward' ? null : sumParamGrads(parts as ParamGrads[]);
+  }
+
   #slices(def: ActivationDefinition, shape: readonly number[], params: ParamValues, outSize: number): Slice[] {
     return slices(rowLayout(def, shape, params, outSize), this.#threads, shape);
   }
 
   /**
-   * Posts every slice with the caller's signal and waits until all have settled, so the admission
-   * slot is given back only when no slice of the request is left in the pool. An abort takes
-   * queued slices out of piscina's queue and ends the threads running the others (piscina then
-   * starts replacements). The clock learns when the first slice reaches a worker.
+   * Posts every task and waits until all have settled, so the lease's memory is given back only
+   * when no task of the request is left in the pool. Cancellation (the client gone) takes queued
+   * tasks out of piscina's queue and raises the flag that running ones read between blocks;
+   * workers are never ended for it. A task past its deadline is flagged too, and its worker ended
+   * if it has not stopped after KILL_GRACE_MS. The clock learns when the first task reaches a worker.
    */
-  async #runAll(tasks: SliceTask[], signal: AbortSignal | undefined, clock: TaskClock): Promise<unknown[]> {
-    this.#tasks += tasks.length;
-    clock.post();
+  async #runAll(tasks: object[], name: string | undefined, lease: Lease, clock: TaskClock): Promise<unknown[]> {
+    clock.posted = performance.now();
+    let timedOut = false;
     const settled = await Promise.allSettled(
-      tasks.map((task) =>
-        this.#pool.runObserved(task, { signal }, clock.start).finally(() => {
-          this.#tasks--;
-        }),
-      ),
+      tasks.map((task) => this.#post({ ...task, slot: lease.slot }, name, lease, clock, () => (timedOut = true))),
     );
-    if (signal?.aborted) throw new ComputeAbortedError();
+    if (timedOut) throw timeoutError(this.#taskTimeoutMs);
+    if (lease.cancelled) throw new ComputeAbortedError();
     const results: unknown[] = [];
     for (const s of settled) {
-      if (s.status === 'rejected') throw s.reason;
+      if (s.status === 'rejected') throw workerFailure(s.reason);
+      if (s.value === CANCELLED) throw new ComputeAbortedError();
       results.push(s.value);
     }
     return results;
   }
+
+  #post(task: object, name: string | undefined, lease: Lease, clock: TaskClock, onTimeout: () => void): Promise<unknown> {
+    const control = new AbortController();
+    let threadId = -1;
+    let deadline: NodeJS.Timeout | undefined;
+    let overdue: { since: number } | undefined;
+    // Queued: leave the queue (piscina ends no worker for a task that has not started).
+    const stopListening = lease.onCancel(() => {
+      if (threadId < 0) control.abort();
+    });
+    this.#tasks++;
+    const run = this.#pool.runObserved(task, { name, signal: control.signal }, (id) => {
+      threadId = id;
+      clock.start();
+      const since = performance.now();
+      deadline = setTimeout(() => {
+        this.#timeouts++;
+        overdue = { since };
+        this.#overdue.add(overdue);
+        onTimeout();
+        lease.cancel();
+        deadline = setTimeout(() => {
+          // Still running: end the worker. Its memory is held until the thread has really stopped.
+          const thread = this.#pool.thread(threadId);
+          control.abort();
+          if (thread) lease.hold(Promise.race([once(thread, 'exit'), new Promise((r) => setTimeout(r, EXIT_WAIT_MS))]));
+        }, KILL_GRACE_MS);
+      }, this.#taskTimeoutMs);
+    });
+    lease.hold(run);
+    const settle = () => {
+      clearTimeout(deadline);
+      if (overdue) this.#overdue.delete(overdue);
+      stopListening();
+      this.#tasks--;
+    };
+    run.then(settle, settle);
+    return run;
+  }
+}
+
+/**
+ * A task that failed in the pool. A worker that ran out of heap or stopped is an overload of the
+ * moment (503, retry); an ApiError is the request's; anything else is a bug and stays a 500.
+ */
+function workerFailure(reason: unknown): unknown {
+  if (reason instanceof ApiError) return reason;
+  const code = (reason as { code?: string } | null)?.code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ApiError('RECTIFIER_OVERLOADED', 'a worker ran out of memory computing this request; retry after the Retry-After delay');
+  }
+  return reason;
 }

@@ -1,13 +1,23 @@
-// The worker thread's entry: runs slices with the core kernels, and parses and encodes large JSON;
-// imports the pure core and transport codecs, never Fastify or the pool.
+// The worker thread's entry: runs slices with the core kernels, and parses and encodes large JSON.
+// Imports the pure core and transport codecs, never Fastify or the pool.
 import { createRequire } from 'node:module';
-import { runSlice, type SliceTask } from './slice.js';
+import { move, workerData, valueSymbol, transferableSymbol } from 'piscina';
 import type { ParamGrads } from '../core/definition.js';
-import { move } from 'piscina';
-import { encodeJsonAnswer, parseJsonBody, type Offloaded, type ParsedJsonBody } from '../transport/json-offload.js';
+import { viewsOf } from '../memory/views.js';
+import { encodeOffloaded, parseOffloaded, type EncodeTask, type Offloaded, type ParsedJsonBody, type ParseTask } from '../transport/json-offload.js';
+import { CANCELLED, runSlice, type SliceTask } from './slice.js';
+import type { WorkerMemory } from './pool.js';
 
-export default function run(task: SliceTask): ParamGrads | null {
-  return runSlice(task);
+const memory = workerData as WorkerMemory;
+const views = viewsOf(memory.arena);
+const flags = new Int32Array(memory.flags);
+const cancelledFlag = (slot: number) => () => Atomics.load(flags, slot) !== 0;
+
+/** Every task carries the cancellation slot of its request. */
+type Slotted<T> = T & { slot: number };
+
+export default function run(task: SliceTask): ParamGrads | null | typeof CANCELLED {
+  return runSlice(task, views, cancelledFlag(task.slot));
 }
 
 /**
@@ -19,16 +29,25 @@ export function loadedModules(): string[] {
   return Object.keys(createRequire(import.meta.url).cache);
 }
 
-/** Parses a large JSON body (on shared memory) and decodes its tensors onto shared memory. */
-export function parseJson(task: { bytes: Uint8Array; maxElements: number }): Offloaded<ParsedJsonBody> {
-  return parseJsonBody(task.bytes, task.maxElements);
+/**
+ * A parsed body with its tensors' buffers moved to the event loop: piscina moves what a result's
+ * transferable symbol lists and answers the value under its value symbol.
+ */
+function movedBody(result: Offloaded<ParsedJsonBody>): object {
+  const tensors = result.ok ? [result.value.x, result.value.gradOutput] : [];
+  return move({
+    [valueSymbol]: result,
+    [transferableSymbol]: tensors.flatMap((t) => (t ? [t.data.buffer] : [])),
+  }) as object;
 }
 
-/**
- * The JSON text of a large answer, moved (not copied) back to the event loop: the bytes themselves
- * on success (piscina transfers only a top-level moved value), the failure otherwise.
- */
-export function encodeJson(task: { answer: Record<string, unknown>; tensorFields: string[] }): Uint8Array | Offloaded<never> {
-  const result = encodeJsonAnswer(task.answer, task.tensorFields);
-  return result.ok ? (move(result.value) as Uint8Array) : result;
+/** Parses a large body (in the arena) and decodes its tensors; skipped when its client has already gone. */
+export function parseJson(task: Slotted<ParseTask>): object | typeof CANCELLED {
+  if (cancelledFlag(task.slot)()) return CANCELLED;
+  return movedBody(parseOffloaded(task, views));
+}
+
+/** Writes a large answer's JSON text into its arena region; stops when its client has gone. */
+export function encodeJson(task: Slotted<EncodeTask>): Offloaded<number> | typeof CANCELLED {
+  return encodeOffloaded(task, views, cancelledFlag(task.slot)) ?? CANCELLED;
 }

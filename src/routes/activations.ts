@@ -4,20 +4,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import { registry } from '../core/registry.js';
 import { binaryBodySchema, binaryQuerySchema, forwardBodySchema, forwardResponseSchema } from '../schemas/activation.js';
 import { errorResponses } from '../schemas/common.js';
-import { abortOnClientClose } from './abort-on-close.js';
 import { sendForward } from './compute-answer.js';
 import { readComputeRequest, type ComputeLimits } from './compute-request.js';
 import { unknownFunction } from './unknown-function.js';
 
-const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
+const ERRORS = errorResponses(400, 401, 404, 406, 411, 413, 415, 422, 429, 500, 503);
 
 export const activationRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
-  const encoding = {
-    offloadBytes: limits.offloadBytes,
-    encodeInWorker: (answer: Record<string, unknown>, fields: string[]) => app.compute.encodeJson(answer, fields),
-  };
+  const encoding = { compute: app.compute, offloadBytes: limits.offloadBytes };
   for (const def of registry.all()) {
     app.post(`/activations/${def.name}`, {
+      config: { compute: { def, gradient: false } },
       schema: {
         operationId: `forward_${def.name}`,
         tags: ['activations'],
@@ -35,15 +32,17 @@ export const activationRoutes: FastifyPluginAsync<ComputeLimits> = async (app, l
         response: { 200: forwardResponseSchema(def), ...ERRORS },
       },
       handler: async (request, reply) => {
-        const req = readComputeRequest(def, request, limits, false);
-        const y = await app.compute.forward(def, req.x, req.params, abortOnClientClose(reply));
+        const req = readComputeRequest(def, request, limits);
+        const y = await app.compute.forward(def, req.x, req.params, request.lease ?? undefined);
         return sendForward(reply, def, req, y, encoding);
       },
     });
   }
 
+  // Answered before any body is read.
   app.post('/activations/:name', {
     schema: { hide: true, params: Type.Object({ name: Type.String() }) },
-    handler: async (request) => unknownFunction((request.params as { name: string }).name),
+    onRequest: async (request) => unknownFunction((request.params as { name: string }).name),
+    handler: async () => undefined,
   });
 };

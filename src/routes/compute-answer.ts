@@ -1,25 +1,42 @@
 // Writes a compute answer as JSON or as raw bytes with X-Dtype, X-Shape and X-Grad-Params headers.
 import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import type { ActivationDefinition, Gradient, Tensor } from '../core/definition.js';
-import { BINARY_TYPE, bytesOf, gradParamsHeader } from '../transport/binary.js';
-import { answerText, encodeParamGrads } from '../transport/json.js';
+import type { Lease } from '../pool/admission.js';
+import type { ComputeService } from '../pool/compute.js';
+import { BINARY_TYPE, gradParamsHeader } from '../transport/binary.js';
+import { checkParamGrads, tensorJson } from '../transport/json-text.js';
 import type { ComputeRequest } from './compute-request.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** How JSON answers are encoded: inline, or in a worker when they are large. */
+/** How JSON answers are encoded: on the event loop, or in a worker when they are large. */
 export interface JsonEncoding {
+  compute: ComputeService;
   /** Answers of about this many bytes or more are encoded off the event loop. */
   offloadBytes: number;
-  encodeInWorker: (answer: Record<string, unknown>, tensorFields: string[]) => Promise<Buffer>;
 }
 
-/** JSON.stringify costs ~120 ns per number here, ~20 bytes each: a 1M answer would stall 120 ms. */
+/** JSON text costs ~120 ns per number here, ~20 bytes each: a 1M answer would stall the event loop 120 ms. */
 const JSON_BYTES_PER_NUMBER = 20;
 
-function jsonAnswer(answer: Record<string, unknown>, field: string, t: Tensor, encoding: JsonEncoding): Promise<string | Buffer> | string {
-  if (t.data.length * JSON_BYTES_PER_NUMBER >= encoding.offloadBytes) return encoding.encodeInWorker(answer, [field]);
-  return answerText(answer, [field]);
+/**
+ * `head`, the tensor's text and `tail`: written into an arena region by a worker when large, else
+ * built here. Either way the bytes JSON.stringify would give (test/transport/json-text.test.ts).
+ */
+function jsonAnswer(
+  def: ActivationDefinition,
+  head: string,
+  t: Tensor,
+  field: string,
+  tail: string,
+  encoding: JsonEncoding,
+  lease: Lease | null,
+): Promise<Buffer> | string {
+  if (lease !== null && t.data.length * JSON_BYTES_PER_NUMBER >= encoding.offloadBytes) {
+    return encoding.compute.encodeJson(def, head, t, field, tail, lease);
+  }
+  return head + tensorJson(t.data, t.shape, field) + tail;
 }
 
 /** The tensor in the answer's dtype: float32 requests already compute into float32 arrays. */
@@ -28,14 +45,23 @@ function inDtype(t: Tensor, req: ComputeRequest): Tensor {
   return t.data instanceof wanted ? t : { data: wanted.from(t.data), shape: t.shape };
 }
 
-function sendBinary(reply: FastifyReply, t: Tensor, req: ComputeRequest): FastifyReply {
-  const out = inDtype(t, req);
-  return reply
-    .type(BINARY_TYPE)
-    .header('x-dtype', req.dtype)
-    .header('x-shape', out.shape.join(','))
-    .send(bytesOf(out.data));
+/**
+ * Bytes as they are, without a copy. Fastify sends a buffer only when it lives on an ArrayBuffer
+ * (else it would serialize it as an object), so arena bytes go as a one-chunk stream with their
+ * Content-Length; the region stays the request's until its answer is written (lifecycle.ts).
+ */
+function sendBytes(reply: FastifyReply, bytes: Buffer | string): FastifyReply {
+  if (typeof bytes === 'string' || bytes.buffer instanceof ArrayBuffer) return reply.send(bytes);
+  return reply.header('content-length', bytes.length).send(Readable.from([bytes]));
 }
+
+function sendBinary(reply: FastifyReply, t: Tensor, req: ComputeRequest): FastifyReply {
+  const { data, shape } = inDtype(t, req);
+  reply.type(BINARY_TYPE).header('x-dtype', req.dtype).header('x-shape', shape.join(','));
+  return sendBytes(reply, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+}
+
+const nameField = (def: ActivationDefinition) => `{"name":${JSON.stringify(def.name)},"shape":`;
 
 export async function sendForward(
   reply: FastifyReply,
@@ -45,8 +71,9 @@ export async function sendForward(
   encoding: JsonEncoding,
 ): Promise<FastifyReply> {
   if (req.format === 'binary') return sendBinary(reply, y, req);
-  const answer = { name: def.name, shape: y.shape, y, params: req.params };
-  return reply.type(JSON_TYPE).send(await jsonAnswer(answer, 'y', y, encoding));
+  const head = `${nameField(def)}${JSON.stringify(y.shape)},"y":`;
+  const tail = `,"params":${JSON.stringify(req.params)}}`;
+  return sendBytes(reply.type(JSON_TYPE), await jsonAnswer(def, head, y, 'y', tail, encoding, reply.request.lease));
 }
 
 export async function sendGradient(
@@ -61,13 +88,8 @@ export async function sendGradient(
     if (def.hasKink) reply.header('x-kink', req.kink);
     return sendBinary(reply, grad.gradInput, req);
   }
-  const answer: Record<string, unknown> = {
-    name: def.name,
-    shape: grad.gradInput.shape,
-    grad_input: grad.gradInput,
-    grad_params: encodeParamGrads(grad.gradParams),
-    params: req.params,
-  };
-  if (def.hasKink) answer.kink = req.kink;
-  return reply.type(JSON_TYPE).send(await jsonAnswer(answer, 'grad_input', grad.gradInput, encoding));
+  const head = `${nameField(def)}${JSON.stringify(grad.gradInput.shape)},"grad_input":`;
+  const kink = def.hasKink ? `,"kink":${JSON.stringify(req.kink)}` : '';
+  const tail = `,"grad_params":${JSON.stringify(checkParamGrads(grad.gradParams))},"params":${JSON.stringify(req.params)}${kink}}`;
+  return sendBytes(reply.type(JSON_TYPE), await jsonAnswer(def, head, grad.gradInput, 'grad_input', tail, encoding, reply.request.lease));
 }

@@ -2,25 +2,22 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { registry } from '../core/registry.js';
-import { outputLike, sizeOf } from '../core/tensor.js';
+import { sizeOf } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
 import { binaryBodySchema, binaryQuerySchema, gradientBodySchema, gradientResponseSchema } from '../schemas/activation.js';
 import { errorResponses } from '../schemas/common.js';
-import { abortOnClientClose } from './abort-on-close.js';
 import { sendGradient } from './compute-answer.js';
 import { readComputeRequest, type ComputeLimits } from './compute-request.js';
 import { unknownFunction } from './unknown-function.js';
 
-const ERRORS = errorResponses(400, 404, 406, 413, 415, 422, 500, 503);
+const ERRORS = errorResponses(400, 401, 404, 406, 411, 413, 415, 422, 429, 500, 503);
 
 export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, limits) => {
-  const encoding = {
-    offloadBytes: limits.offloadBytes,
-    encodeInWorker: (answer: Record<string, unknown>, fields: string[]) => app.compute.encodeJson(answer, fields),
-  };
+  const encoding = { compute: app.compute, offloadBytes: limits.offloadBytes };
   for (const def of registry.all()) {
     const learnable = def.learnable.length > 0 ? ` Gradients for ${def.learnable.join(', ')} in grad_params.` : '';
     app.post(`/gradients/${def.name}`, {
+      config: { compute: { def, gradient: true } },
       schema: {
         operationId: `gradient_${def.name}`,
         tags: ['gradients'],
@@ -38,25 +35,27 @@ export const gradientRoutes: FastifyPluginAsync<ComputeLimits> = async (app, lim
         response: { 200: gradientResponseSchema(def), ...ERRORS },
       },
       handler: async (request, reply) => {
-        const req = readComputeRequest(def, request, limits, true);
+        const req = readComputeRequest(def, request, limits);
         const outShape = def.outputShape?.(req.x.shape, req.params as never) ?? req.x.shape;
         // Absent: all ones in x's element type, so grad_input is the plain derivative.
-        const gradOutput = req.gradOutput ?? { data: outputLike(req.x.data, sizeOf(outShape)).fill(1), shape: outShape };
+        const gradOutput = req.gradOutput ?? { data: app.compute.array(req.x.data, sizeOf(outShape), request.lease ?? undefined).fill(1), shape: outShape };
         if (!sameShape(gradOutput.shape, outShape)) {
           throw new ApiError(
             'RECTIFIER_SHAPE_MISMATCH',
             `grad_output has shape [${gradOutput.shape.join(', ')}] but the output of ${def.name} has shape [${outShape.join(', ')}]`,
           );
         }
-        const grad = await app.compute.backward(def, req.x, gradOutput, req.params, req.kink, abortOnClientClose(reply));
+        const grad = await app.compute.backward(def, req.x, gradOutput, req.params, req.kink, request.lease ?? undefined);
         return sendGradient(reply, def, req, grad, encoding);
       },
     });
   }
 
+  // Answered before any body is read.
   app.post('/gradients/:name', {
     schema: { hide: true, params: Type.Object({ name: Type.String() }) },
-    handler: async (request) => unknownFunction((request.params as { name: string }).name),
+    onRequest: async (request) => unknownFunction((request.params as { name: string }).name),
+    handler: async () => undefined,
   });
 };
 

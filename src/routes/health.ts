@@ -3,17 +3,23 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 
 const LiveSchema = Type.Object(
-  { status: Type.Literal('ok', { description: 'Always ok: an answer at all is the signal.' }) },
-  { additionalProperties: false, description: 'The process runs and its event loop answers.' },
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('stuck')], {
+      description:
+        'ok: the process answers and its pool makes progress. stuck: a pool task has run far past its deadline, or no ' +
+        'worker has been alive, for three times TASK_TIMEOUT_MS plus a second: replacing workers did not help, restart.',
+    }),
+  },
+  { additionalProperties: false, description: 'Whether the process can still recover by itself.' },
 );
 
 const ReadinessStatusSchema = Type.Union(
-  [Type.Literal('ready'), Type.Literal('draining'), Type.Literal('saturated'), Type.Literal('no_workers')],
+  [Type.Literal('ready'), Type.Literal('draining'), Type.Literal('saturated'), Type.Literal('no_workers'), Type.Literal('stalled')],
   {
     description:
-      'ready: it takes work. draining: SIGTERM received, finishing in-flight work. saturated: in-flight ' +
-      'requests are at the admission limit (threads + queue), a new one would get 503. no_workers: no ' +
-      'worker of the pool is alive.',
+      'ready: it takes work. draining: SIGTERM received, finishing in-flight work. saturated: the compute slots ' +
+      '(threads + queue) or the memory budget are taken, a new request would get 503. no_workers: no worker of the ' +
+      'pool is alive. stalled: a task runs past TASK_TIMEOUT_MS (its worker is being stopped or replaced).',
   },
 );
 
@@ -26,9 +32,9 @@ type Readiness = Static<typeof ReadinessStatusSchema>;
 
 function readiness(app: FastifyInstance): Readiness {
   if (app.drain.draining) return 'draining';
-  const stats = app.compute.stats();
-  // threads 0 is the inline-only service: no pool, nothing to wait for.
-  if (stats.threads > 0 && stats.liveWorkers === 0) return 'no_workers';
+  const health = app.compute.health();
+  if (health.noWorkers) return 'no_workers';
+  if (health.stalled) return 'stalled';
   if (app.compute.saturated()) return 'saturated';
   return 'ready';
 }
@@ -38,13 +44,20 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       operationId: 'health_live',
       tags: ['operations'],
-      summary: 'Liveness: the process answers',
+      summary: 'Liveness: the process answers and can recover',
       description:
-        'Cheap and independent of load, the pool and draining: a failure means the process is stuck ' +
-        'and should be restarted. Use it for liveness probes and the container HEALTHCHECK.',
-      response: { 200: LiveSchema },
+        'Cheap and independent of load and draining: 503 only when the pool has made no progress for far longer than ' +
+        'replacing a worker takes, so the process should be restarted. Use it for liveness probes and the container ' +
+        'HEALTHCHECK; serve it on HEALTH_PORT so that it never waits behind a burst of connections.',
+      response: {
+        200: { ...LiveSchema, description: 'Alive.' },
+        503: { ...LiveSchema, description: 'Stuck: restart the process.' },
+      },
     },
-    handler: async () => ({ status: 'ok' as const }),
+    handler: async (_request, reply) => {
+      const stuck = app.compute.health().stuck;
+      return reply.code(stuck ? 503 : 200).send({ status: stuck ? 'stuck' : 'ok' });
+    },
   });
 
   app.get('/health/ready', {
@@ -53,8 +66,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       tags: ['operations'],
       summary: 'Readiness: the instance takes work now',
       description:
-        '200 while it accepts work; 503 while draining after SIGTERM, while no worker is alive, or while ' +
-        'saturated. Use it for readiness probes and load-balancer health checks, so traffic goes elsewhere.',
+        '200 while it accepts work; 503 while draining after SIGTERM, while no worker is alive, while a task runs past ' +
+        'its deadline, or while saturated. Use it for readiness probes and load-balancer health checks, so traffic goes elsewhere.',
       response: {
         200: { ...ReadySchema, description: 'Ready: send work.' },
         503: { ...ReadySchema, description: 'Not ready now: send work to another instance.' },

@@ -1,13 +1,13 @@
 // The binary transport: little-endian row-major float32/float64 bodies, shape and dtype in headers.
 import type { TSchema } from '@sinclair/typebox';
+import type { Dtype, FloatArray } from '../core/definition.js';
 import { MAX_RANK, sizeOf } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
+import { floatArray } from '../memory/views.js';
 
 export const BINARY_TYPE = 'application/octet-stream';
-export type Dtype = 'float32' | 'float64';
-export type FloatArray = Float32Array | Float64Array;
 
-const ITEM_SIZE: Record<Dtype, number> = { float32: 4, float64: 8 };
+export const ITEM_SIZE: Record<Dtype, number> = { float32: 4, float64: 8 };
 
 export function parseDtype(header: string | string[] | undefined): Dtype {
   const value = Array.isArray(header) ? header[0] : header;
@@ -36,83 +36,91 @@ export function parseShape(header: string | string[] | undefined): number[] | un
   return dims.map(Number);
 }
 
+/** What a binary request's headers fix before its body is read: element type, shape, and the body's length. */
+export interface BinaryPlan {
+  dtype: Dtype;
+  itemSize: number;
+  /** x's shape: X-Shape, or one axis of the declared length. */
+  shape: number[];
+  /** Elements of x. */
+  elements: number;
+  /** Bytes the body may have: x alone, or (gradients) x then grad_output; the largest is read into. */
+  lengths: number[];
+}
+
+export interface BinaryPlanOptions {
+  gradient: boolean;
+  maxElements: number;
+  /** Maps x's shape to the output's (grad_output has the output's shape). */
+  outputShape: (shape: number[]) => number[];
+}
+
 /**
- * A typed-array view of `count` elements at element `start` of the body; copies when the body's
- * offset in its ArrayBuffer is not a multiple of the element size (a view there would throw).
+ * Checks X-Dtype, X-Shape and the declared Content-Length against each other and the element
+ * limit, before any byte of the body is read: a body that cannot be valid is refused at once
+ * (400, or 413 past the limit). A body of unknown length (chunked) needs X-Shape (411 without).
  */
-export function viewOf(body: Buffer, dtype: Dtype, start: number, count: number): FloatArray {
+export function planBinary(
+  headers: Record<string, string | string[] | undefined>,
+  declared: number | undefined,
+  opts: BinaryPlanOptions,
+): BinaryPlan {
+  const dtype = parseDtype(headers['x-dtype']);
   const size = ITEM_SIZE[dtype];
-  const byteOffset = body.byteOffset + start * size;
-  const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
-  if (byteOffset % size === 0) return new Ctor(body.buffer as ArrayBuffer, byteOffset, count);
-  const copy = new Ctor(count);
-  new Uint8Array(copy.buffer).set(body.subarray(start * size, (start + count) * size));
-  return copy;
+  if (declared !== undefined && declared % size !== 0) {
+    throw new ApiError('RECTIFIER_INVALID_BINARY', `the body has ${declared} bytes, not a whole number of ${dtype} values (${size} bytes each)`);
+  }
+  const shape = parseShape(headers['x-shape']);
+  if (shape === undefined) {
+    if (opts.gradient) {
+      throw new ApiError(
+        'RECTIFIER_INVALID_BINARY',
+        'X-Shape is required for binary gradient requests: the body may hold x alone or x followed by grad_output',
+      );
+    }
+    if (declared === undefined) {
+      throw new ApiError('RECTIFIER_LENGTH_REQUIRED', 'a binary body without X-Shape needs a Content-Length header');
+    }
+  }
+  const whole = shape ?? [declared! / size];
+  const n = sizeOf(whole);
+  if (n > opts.maxElements) {
+    throw new ApiError('RECTIFIER_TOO_MANY_ELEMENTS', `x: ${n} elements (shape [${whole.join(', ')}]) exceed the limit of ${opts.maxElements}`);
+  }
+  if (n === 0) throw new ApiError('RECTIFIER_INVALID_BINARY', 'the body is empty; at least one element is required');
+  const lengths = opts.gradient ? [n * size, (n + sizeOf(opts.outputShape(whole))) * size] : [n * size];
+  if (declared !== undefined && !lengths.includes(declared)) {
+    throw new ApiError(
+      'RECTIFIER_INVALID_BINARY',
+      opts.gradient
+        ? `X-Shape [${whole.join(', ')}] with X-Dtype ${dtype} needs ${lengths[0]} bytes (x alone) or ${lengths[1]} bytes ` +
+            `(x then grad_output), the body has ${declared}`
+        : `X-Shape [${whole.join(', ')}] with X-Dtype ${dtype} needs ${lengths[0]} bytes, the body has ${declared}`,
+    );
+  }
+  return { dtype, itemSize: size, shape: whole, elements: n, lengths: declared === undefined ? lengths : [declared] };
 }
 
 export interface BinaryTensors {
-  dtype: Dtype;
-  shape: number[];
   x: FloatArray;
   /** Present when the body holds x followed by grad_output. */
   gradOutput?: FloatArray;
 }
 
 /**
- * Splits a binary body into x (and grad_output for gradients) and checks its length against the
- * shape. `outputShape` maps x's shape to the output's (grad_output has the output's shape).
+ * x (and grad_output) as views on a body read according to the plan; its start is aligned (an
+ * arena region), so no copy is made. A chunked body of another length is refused here.
  */
-export function decodeBinary(
-  body: Buffer,
-  headers: Record<string, string | string[] | undefined>,
-  opts: { gradient: boolean; maxElements: number; outputShape: (shape: number[]) => number[] },
-): BinaryTensors {
-  const dtype = parseDtype(headers['x-dtype']);
-  const size = ITEM_SIZE[dtype];
-  if (body.length % size !== 0) {
-    throw new ApiError('RECTIFIER_INVALID_BINARY', `the body has ${body.length} bytes, not a whole number of ${dtype} values (${size} bytes each)`);
-  }
-  const count = body.length / size;
-  const declared = parseShape(headers['x-shape']);
-  if (declared === undefined && opts.gradient) {
+export function splitBinary(body: Buffer, plan: BinaryPlan): BinaryTensors {
+  if (!plan.lengths.includes(body.length)) {
     throw new ApiError(
       'RECTIFIER_INVALID_BINARY',
-      'X-Shape is required for binary gradient requests: the body may hold x alone or x followed by grad_output',
+      `X-Shape [${plan.shape.join(', ')}] with X-Dtype ${plan.dtype} needs ${plan.lengths.join(' or ')} bytes, the body has ${body.length}`,
     );
   }
-  const shape = declared ?? [count];
-  const n = sizeOf(shape);
-  if (n > opts.maxElements) {
-    throw new ApiError('RECTIFIER_TOO_MANY_ELEMENTS', `x: ${n} elements (shape [${shape.join(', ')}]) exceed the limit of ${opts.maxElements}`);
-  }
-  if (n === 0) throw new ApiError('RECTIFIER_INVALID_BINARY', 'the body is empty; at least one element is required');
-  if (!opts.gradient) {
-    if (count !== n) {
-      throw new ApiError(
-        'RECTIFIER_INVALID_BINARY',
-        `X-Shape [${shape.join(', ')}] with X-Dtype ${dtype} needs ${n * size} bytes, the body has ${body.length}`,
-      );
-    }
-    return { dtype, shape, x: viewOf(body, dtype, 0, n) };
-  }
-  const m = sizeOf(opts.outputShape(shape));
-  if (count === n) return { dtype, shape, x: viewOf(body, dtype, 0, n) };
-  if (count === n + m) return { dtype, shape, x: viewOf(body, dtype, 0, n), gradOutput: viewOf(body, dtype, n, m) };
-  throw new ApiError(
-    'RECTIFIER_INVALID_BINARY',
-    `X-Shape [${shape.join(', ')}] with X-Dtype ${dtype} needs ${n * size} bytes (x alone) or ${(n + m) * size} bytes ` +
-      `(x then grad_output), the body has ${body.length}`,
-  );
-}
-
-/** The bytes of a typed array, without copying. */
-export function bytesOf(data: FloatArray): Buffer {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Rounds a float64 result to the request's dtype (once), or passes it through for float64. */
-export function toDtype(data: Float64Array, dtype: Dtype): FloatArray {
-  return dtype === 'float64' ? data : Float32Array.from(data);
+  const all = floatArray(plan.dtype, body.buffer, body.byteOffset, body.length / plan.itemSize);
+  const n = plan.elements;
+  return all.length === n ? { x: all } : { x: all.subarray(0, n), gradOutput: all.subarray(n) };
 }
 
 /** JSON for X-Grad-Params: non-finite values as the strings "NaN", "Infinity", "-Infinity". */

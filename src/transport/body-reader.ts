@@ -1,58 +1,72 @@
-// Reads a request body under a byte limit, into shared memory when worker threads will use it.
+// Reads a request body under a byte limit: into a buffer reserved for it, or gathered on the heap.
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../errors.js';
 
-export interface BodyReadOptions {
-  /** Most bytes accepted; the 413 names it with `label` ("binary", "JSON"). */
-  limit: number;
-  label: string;
-  /**
-   * When true, or a function of the declared length that returns true, the body lands on a
-   * SharedArrayBuffer (in place as it arrives when Content-Length is known).
-   */
-  shared: boolean | ((declaredLength: number | undefined) => boolean);
+/** What a read rejects with when the client went away mid-body: nobody is left to answer. */
+export class ClientGoneError extends Error {
+  override readonly name = 'AbortError';
+  constructor() {
+    super('the client closed the connection before its body was complete');
+  }
 }
 
+export interface BodyReadOptions {
+  /** Most bytes accepted; the error names it with `label` ("binary", "JSON"). */
+  limit: number;
+  label: string;
+  /** Past the limit: 413 by default; a chunked body over what may be read unannounced is a 411. */
+  overLimit?: () => ApiError;
+  /** Where the bytes go as they arrive (a region of the request's lease), else gathered on the heap. */
+  into?: Buffer;
+}
+
+/**
+ * The body: `into` cut to the bytes received, or the heap chunks joined. A declared length over the
+ * limit is refused before a byte is read; a body longer or shorter than its Content-Length is a 400.
+ */
 export function readBody(payload: IncomingMessage, options: BodyReadOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const { limit, label } = options;
-    const tooLarge = () => new ApiError('RECTIFIER_BODY_TOO_LARGE', `the body exceeds the ${label} body limit of ${limit} bytes`);
+    const { limit, label, into } = options;
+    const overLimit = options.overLimit ?? (() => new ApiError('RECTIFIER_BODY_TOO_LARGE', `the body exceeds the ${label} body limit of ${limit} bytes`));
     const declared = payload.headers['content-length'];
     const length = declared === undefined ? undefined : Number(declared);
-    if (length !== undefined && length > limit) {
-      payload.resume(); // drain, so the 413 can be written on this connection
-      reject(tooLarge());
+    const room = Math.min(length ?? limit, limit, into?.length ?? Infinity);
+    if (length !== undefined && length > room) {
+      payload.resume(); // drained unread, so the error reaches a client still sending
+      reject(overLimit());
       return;
     }
-    const shared = typeof options.shared === 'function' ? options.shared(length) : options.shared;
-    const fixed = shared && length !== undefined ? Buffer.from(new SharedArrayBuffer(length)) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
-    payload.on('data', (chunk: Buffer) => {
-      if (received + chunk.length > (length ?? limit)) {
-        payload.removeAllListeners('data');
-        payload.resume();
-        reject(length === undefined ? tooLarge() : new ApiError('RECTIFIER_INVALID_BODY', 'the body is longer than its Content-Length'));
+    const stop = (err: Error) => {
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.resume();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      if (received + chunk.length > room) {
+        stop(length === undefined ? overLimit() : new ApiError('RECTIFIER_INVALID_BODY', 'the body is longer than its Content-Length'));
         return;
       }
-      if (fixed) chunk.copy(fixed, received);
+      if (into) chunk.copy(into, received);
       else chunks.push(chunk);
       received += chunk.length;
-    });
-    payload.on('end', () => {
+    };
+    const onEnd = () => {
+      payload.removeListener('data', onData);
       if (length !== undefined && received !== length) {
         reject(new ApiError('RECTIFIER_INVALID_BODY', `the body has ${received} bytes, Content-Length says ${length}`));
-      } else if (fixed) {
-        resolve(fixed);
-      } else if (shared) {
-        const body = Buffer.from(new SharedArrayBuffer(received));
-        let offset = 0;
-        for (const c of chunks) offset += c.copy(body, offset);
-        resolve(body);
+      } else if (into) {
+        resolve(into.subarray(0, received));
       } else {
         resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
       }
-    });
-    payload.on('error', reject);
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    // The client reset the connection mid-body (Node reports it as an 'aborted' error).
+    payload.once('error', () => stop(new ClientGoneError()));
+    payload.once('aborted', () => stop(new ClientGoneError()));
   });
 }

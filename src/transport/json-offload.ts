@@ -1,55 +1,80 @@
-// The JSON work a worker can take off the event loop: parsing a large body and encoding a large answer.
-import type { Tensor } from '../core/definition.js';
+// The JSON work a worker takes off the event loop: parsing a large body and encoding a large answer.
+// Imports only pure helpers: the worker loads it.
+import type { Dtype, Tensor } from '../core/definition.js';
 import { ApiError, type ErrorCode } from '../errors.js';
-import { answerText, decodeTensor } from './json.js';
+import { arrayAt, type ArenaArray, type ArenaViews } from '../memory/views.js';
+import { decodeTensor } from './json.js';
+import { parseJsonBytes } from './json-parse.js';
+import { writeAnswerJson } from './json-text.js';
 
 /** A worker's result: errors cross the thread as plain data and are rethrown as ApiError. */
 export type Offloaded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-/** A body parsed in a worker; its tensors live on SharedArrayBuffers, so they cross back uncopied. */
+/**
+ * A body parsed in a worker. Its tensors are decoded onto arrays of the worker's own, whose
+ * buffers are moved (not copied) to the event loop; `body` is the rest, with x and grad_output
+ * replaced by the placeholder 0 for the route schema to check. It is at most MAX_JSON_DEPTH deep,
+ * so it crosses the thread boundary safely.
+ */
 export interface ParsedJsonBody {
-  /** The body with x and grad_output replaced by the placeholder 0, for the route schema to check. */
   body: unknown;
   x?: Tensor;
   gradOutput?: Tensor;
 }
 
+export interface ParseTask {
+  /** The body's bytes in the arena. */
+  bytes: ArenaArray;
+  maxElements: number;
+}
+
+export interface EncodeTask {
+  /** The answer's text before and after the tensor, built on the event loop (small). */
+  head: string;
+  tail: string;
+  /** The tensor's field name, for the 422 of a non-finite value. */
+  field: string;
+  dtype: Dtype;
+  data: ArenaArray;
+  shape: number[];
+  /** Where the text goes: a region of the arena large enough for it. */
+  out: ArenaArray;
+}
+
 const TENSOR_FIELDS = [['x', 'x'], ['grad_output', 'gradOutput']] as const;
-
-export function parseJsonBody(bytes: Uint8Array, maxElements: number): Offloaded<ParsedJsonBody> {
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-  } catch (err) {
-    return { ok: false, code: 'RECTIFIER_INVALID_JSON', message: `the body is not valid JSON: ${(err as Error).message}` };
-  }
-  const result: ParsedJsonBody = { body };
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: true, value: result };
-  const fields = body as Record<string, unknown>;
-  try {
-    for (const [field, key] of TENSOR_FIELDS) {
-      if (fields[field] === undefined) continue;
-      result[key] = decodeTensor(fields[field], field, maxElements, true);
-      fields[field] = 0;
-    }
-  } catch (err) {
-    return failure(err);
-  }
-  return { ok: true, value: result };
-}
-
-export function encodeJsonAnswer(answer: Record<string, unknown>, tensorFields: readonly string[]): Offloaded<Uint8Array> {
-  try {
-    // TextEncoder gives an array that owns its whole ArrayBuffer, so the worker can transfer it.
-    return { ok: true, value: new TextEncoder().encode(answerText(answer, tensorFields)) };
-  } catch (err) {
-    return failure(err);
-  }
-}
 
 function failure(err: unknown): { ok: false; code: ErrorCode; message: string } {
   if (err instanceof ApiError) return { ok: false, code: err.code, message: err.message };
   throw err;
+}
+
+/** Parses the body and decodes its tensors, or reports the ApiError the event loop would have thrown. */
+export function parseOffloaded(task: ParseTask, views: ArenaViews): Offloaded<ParsedJsonBody> {
+  try {
+    const body = parseJsonBytes(views.bytes.subarray(task.bytes.offset, task.bytes.offset + task.bytes.length), task.maxElements);
+    const result: ParsedJsonBody = { body };
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: true, value: result };
+    const fields = body as Record<string, unknown>;
+    for (const [field, key] of TENSOR_FIELDS) {
+      if (fields[field] === undefined) continue;
+      result[key] = decodeTensor(fields[field], field, task.maxElements);
+      fields[field] = 0;
+    }
+    return { ok: true, value: result };
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** Writes the answer's JSON text into its region; the length written, or undefined once cancelled. */
+export function encodeOffloaded(task: EncodeTask, views: ArenaViews, cancelled: () => boolean): Offloaded<number> | undefined {
+  const out = Buffer.from(views.buffer, task.out.offset, task.out.length);
+  try {
+    const length = writeAnswerJson(out, task.head, arrayAt(views, task.dtype, task.data), task.shape, task.field, task.tail, cancelled);
+    return length === undefined ? undefined : { ok: true, value: length };
+  } catch (err) {
+    return failure(err);
+  }
 }
 
 /** The value of an offloaded result, or its error rethrown as the ApiError it was. */

@@ -5,19 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ActivationDefinition, FloatArray, ParamValues, Tensor } from '../../src/core/definition.js';
 import { registry } from '../../src/core/registry.js';
 import { sizeOf } from '../../src/core/tensor.js';
-import { sharedLike } from '../../src/pool/shared.js';
 import { testApp } from '../helpers/app.js';
+import { placesOf } from '../helpers/places.js';
 import { sampleRequest } from '../helpers/requests.js';
 
 const SHAPE = [7, 6, 10];
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
-/**
- * Deterministic inputs in [-6, 6] with zeros, signed zero and a few large and tiny magnitudes, in
- * shared memory: then nothing needs copying and every function goes to the pool (crossover.ts).
- */
+/** Deterministic inputs in [-6, 6] with zeros, signed zero and a few large and tiny magnitudes. */
 function input(Type: Ctor, n: number, seed: number): FloatArray {
-  const a = sharedLike(new Type(0), n);
+  const a = new Type(n);
   let s = seed;
   for (let i = 0; i < n; i++) {
     s = (s * 1103515245 + 12345) % 2147483648;
@@ -64,6 +61,8 @@ async function run(app: FastifyInstance, def: ActivationDefinition, params: Para
 t.test('inline and pool (3 workers, split) give identical bytes, float64 and float32', async (t) => {
   const inline = await testApp(t, { POOL_THREADS: '1', INLINE_MAX_WORK: '1000000000' });
   const pooled = await testApp(t, { POOL_THREADS: '3', INLINE_MAX_WORK: '0' });
+  const inlinePlaces = placesOf(inline);
+  const pooledPlaces = placesOf(pooled);
   for (const Type of [Float64Array, Float32Array]) {
     for (const { def, params, label } of cases()) {
       const x: Tensor = { data: input(Type, sizeOf(SHAPE), 7), shape: SHAPE };
@@ -72,8 +71,8 @@ t.test('inline and pool (3 workers, split) give identical bytes, float64 and flo
       const a = await run(inline, def, params, x, g);
       const b = await run(pooled, def, params, x, g);
       const what = `${label} ${Type.name}`;
-      t.notOk(a.y.data.buffer instanceof SharedArrayBuffer, `${what}: inline answer`);
-      t.ok(b.y.data.buffer instanceof SharedArrayBuffer, `${what}: pool answer`);
+      t.same(inlinePlaces(), ['inline', 'inline'], `${what}: inline answer`);
+      t.same(pooledPlaces(), ['pool', 'pool'], `${what}: pool answer`);
       t.ok(a.y.data instanceof Type && b.y.data instanceof Type, `${what}: x's element type`);
       t.same(b.y.shape, a.y.shape, `${what}: shape`);
       t.ok(bytes(a.y.data).equals(bytes(b.y.data)), `${what}: forward bytes`);
@@ -93,6 +92,7 @@ t.test('summed parameter gradients are exact when every partial sum is (prelu pe
   // so any order of summation gives the same bytes and a missing or doubled slice shows.
   const inline = await testApp(t, { POOL_THREADS: '1', INLINE_MAX_WORK: '1000000000' });
   const pooled = await testApp(t, { POOL_THREADS: '3', INLINE_MAX_WORK: '0' });
+  const pooledPlaces = placesOf(pooled);
   const n = sizeOf(SHAPE);
   const x: Tensor = { data: input(Float64Array, n, 0), shape: SHAPE };
   const g: Tensor = { data: input(Float64Array, n, 0), shape: SHAPE };
@@ -108,7 +108,7 @@ t.test('summed parameter gradients are exact when every partial sum is (prelu pe
     const def = registry.get(name)!;
     const a = await inline.compute.backward(def, x, g, params, 'torch');
     const b = await pooled.compute.backward(def, x, g, params, 'torch');
-    t.ok(b.gradInput.data.buffer instanceof SharedArrayBuffer, `${name}: pool answer`);
+    t.same(pooledPlaces(), ['pool'], `${name}: pool answer`);
     t.same(b.gradParams, a.gradParams, `${name} ${JSON.stringify(params)}`);
     t.ok(bytes(a.gradInput.data).equals(bytes(b.gradInput.data)), `${name}: grad_input bytes`);
   }

@@ -1,9 +1,9 @@
 // The worker thread loads the core kernels and nothing of Fastify.
 import t from 'tap';
-import { createPool } from '../../src/pool/pool.js';
+import { WorkerPool } from '../../src/pool/pool.js';
 
 t.test('a worker thread has not loaded Fastify or any Fastify plugin', async (t) => {
-  const pool = createPool(1);
+  const pool = new WorkerPool({ threads: 1, memory: { arena: new SharedArrayBuffer(8), flags: new SharedArrayBuffer(4) } });
   t.teardown(() => pool.close());
   const modules = (await pool.run(undefined, { name: 'loadedModules' })) as string[];
   // The probe reads the worker's own module cache: piscina's worker script is always in it.

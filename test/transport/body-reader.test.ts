@@ -1,12 +1,10 @@
-// Reading request bodies: into shared memory or not, declared and chunked lengths, limits, short bodies.
+// Reading request bodies: into a reserved buffer or gathered on the heap, declared and chunked lengths, limits, aborts.
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import t from 'tap';
 import { readBody } from '../../src/transport/body-reader.js';
 
-const readSharedBody = (req: IncomingMessage, limit: number) => readBody(req, { limit, label: 'binary', shared: true });
-
-function request(chunks: Buffer[], headers: Record<string, string> = {}): IncomingMessage {
+function request(chunks: Buffer[], headers: Record<string, string> = {}): IncomingMessage & PassThrough {
   const stream = new PassThrough() as unknown as IncomingMessage & PassThrough;
   stream.headers = headers;
   setImmediate(() => {
@@ -16,34 +14,43 @@ function request(chunks: Buffer[], headers: Record<string, string> = {}): Incomi
   return stream;
 }
 
-t.test('with Content-Length the bytes land on a SharedArrayBuffer in place', async (t) => {
-  const body = await readSharedBody(request([Buffer.from([1, 2, 3]), Buffer.from([4, 5])], { 'content-length': '5' }), 100);
-  t.ok(body.buffer instanceof SharedArrayBuffer);
+t.test('with a target buffer the bytes land in it as they arrive, in place', async (t) => {
+  const into = Buffer.alloc(8);
+  const body = await readBody(request([Buffer.from([1, 2, 3]), Buffer.from([4, 5])], { 'content-length': '5' }), { limit: 100, label: 'binary', into });
+  t.equal(body.buffer, into.buffer, 'no copy');
   t.same([...body], [1, 2, 3, 4, 5]);
 });
 
-t.test('a chunked body is gathered and copied once into shared memory', async (t) => {
-  const body = await readSharedBody(request([Buffer.from([9, 8]), Buffer.from([7])]), 100);
-  t.ok(body.buffer instanceof SharedArrayBuffer);
+t.test('without one, a chunked body is gathered and joined', async (t) => {
+  const body = await readBody(request([Buffer.from([9, 8]), Buffer.from([7])]), { limit: 100, label: 'JSON' });
   t.same([...body], [9, 8, 7]);
 });
 
-t.test('over the limit, declared or streamed, is a 413; a short body is a 400', async (t) => {
-  await t.rejects(readSharedBody(request([Buffer.alloc(10)], { 'content-length': '10' }), 8), { code: 'RECTIFIER_BODY_TOO_LARGE' });
-  await t.rejects(readSharedBody(request([Buffer.alloc(6), Buffer.alloc(6)]), 8), { code: 'RECTIFIER_BODY_TOO_LARGE' });
-  await t.rejects(readSharedBody(request([Buffer.alloc(3)], { 'content-length': '5' }), 8), { code: 'RECTIFIER_INVALID_BODY' });
+t.test('over the limit, declared or streamed, is a 413; a short or long body is a 400', async (t) => {
+  const opts = { limit: 8, label: 'binary' };
+  await t.rejects(readBody(request([Buffer.alloc(10)], { 'content-length': '10' }), opts), { code: 'RECTIFIER_BODY_TOO_LARGE' });
+  await t.rejects(readBody(request([Buffer.alloc(6), Buffer.alloc(6)]), opts), {
+    code: 'RECTIFIER_BODY_TOO_LARGE',
+    message: 'the body exceeds the binary body limit of 8 bytes',
+  });
+  await t.rejects(readBody(request([Buffer.alloc(3)], { 'content-length': '5' }), opts), { code: 'RECTIFIER_INVALID_BODY' });
+  await t.rejects(readBody(request([Buffer.alloc(3), Buffer.alloc(3)], { 'content-length': '4' }), opts), {
+    code: 'RECTIFIER_INVALID_BODY',
+    message: 'the body is longer than its Content-Length',
+  });
 });
 
-t.test('unshared reads give plain Buffers; a function decides by the declared length', async (t) => {
-  const plain = await readBody(request([Buffer.from([1]), Buffer.from([2])]), { limit: 10, label: 'JSON', shared: false });
-  t.notOk(plain.buffer instanceof SharedArrayBuffer);
-  t.same([...plain], [1, 2]);
-  const big = (n: number | undefined) => (n ?? 0) >= 4;
-  const small = await readBody(request([Buffer.from([1, 2])], { 'content-length': '2' }), { limit: 10, label: 'JSON', shared: big });
-  t.notOk(small.buffer instanceof SharedArrayBuffer);
-  const large = await readBody(request([Buffer.from([1, 2, 3, 4])], { 'content-length': '4' }), { limit: 10, label: 'JSON', shared: big });
-  t.ok(large.buffer instanceof SharedArrayBuffer);
-  await t.rejects(readBody(request([Buffer.alloc(20)]), { limit: 10, label: 'JSON', shared: false }), {
-    message: 'the body exceeds the JSON body limit of 10 bytes',
-  });
+t.test('a chunked body over what may be read unannounced gets the error the caller chose', async (t) => {
+  const { ApiError } = await import('../../src/errors.js');
+  const overLimit = () => new ApiError('RECTIFIER_LENGTH_REQUIRED', 'say how long');
+  await t.rejects(readBody(request([Buffer.alloc(6), Buffer.alloc(6)]), { limit: 8, label: 'JSON', overLimit }), { code: 'RECTIFIER_LENGTH_REQUIRED' });
+});
+
+t.test('a client that goes away mid-body rejects the read with an AbortError', async (t) => {
+  const stream = new PassThrough() as unknown as IncomingMessage & PassThrough;
+  stream.headers = { 'content-length': '100' };
+  const read = readBody(stream, { limit: 1000, label: 'binary' });
+  stream.write(Buffer.alloc(10));
+  stream.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  await t.rejects(read, { name: 'AbortError' });
 });
