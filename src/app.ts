@@ -39,6 +39,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
     requestIdHeader: false,
     genReqId: requestId,
     clientErrorHandler,
+    // A URL Fastify cannot decode (`%`, `%c0%af`) is answered before any route: from the catalogue too.
+    frameworkErrors: (error, request, reply) => sendError(reply.header('x-request-id', request.id), 'RECTIFIER_BAD_REQUEST', error.message),
     ajv: {
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, verbose: true },
     },

@@ -48,7 +48,10 @@ export const ARENA_MIN_BYTES = 64 * 1024;
  */
 export const SLICE_WORK = 1 << 19;
 
-/** After a task's deadline, how long it has to notice its cancellation flag before its worker is ended. */
+/**
+ * After a task's deadline, how long it has to notice its cancellation flag before its worker is
+ * ended: a second, or the deadline itself when that is shorter.
+ */
 export const KILL_GRACE_MS = 1000;
 
 /** A worker that does not exit this long after it was told to is given up on (its memory stays held until then). */
@@ -204,7 +207,7 @@ export class PooledCompute implements ComputeService {
 
   health(): ComputeHealth {
     const now = performance.now();
-    const stuckAfter = STUCK_FACTOR * (this.#taskTimeoutMs + KILL_GRACE_MS);
+    const stuckAfter = STUCK_FACTOR * (this.#taskTimeoutMs + Math.min(KILL_GRACE_MS, this.#taskTimeoutMs));
     const noWorkers = this.#threads > 0 && this.#pool.threads.length === 0;
     if (!noWorkers) this.#noWorkersSince = undefined;
     else this.#noWorkersSince ??= now;
@@ -391,7 +394,7 @@ export class PooledCompute implements ComputeService {
           const thread = this.#pool.thread(threadId);
           control.abort();
           if (thread) lease.hold(Promise.race([once(thread, 'exit'), new Promise((r) => setTimeout(r, EXIT_WAIT_MS))]));
-        }, KILL_GRACE_MS);
+        }, Math.min(KILL_GRACE_MS, this.#taskTimeoutMs));
       }, this.#taskTimeoutMs);
     });
     lease.hold(run);

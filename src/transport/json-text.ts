@@ -33,7 +33,7 @@ export function checkParamGrads(grads: ParamGrads): ParamGrads {
 }
 
 /**
- * The pieces of a tensor's nested-array text, in order, each ending on an element. Row by row:
+ * The pieces of a tensor's nested-array text, in order, of at most PIECE numbers each. Row by row:
  * before a row, one '[' for the row and one for every outer axis whose sub-array starts there;
  * after it, as many ']'; ',' between rows. Numbers as String() writes them, which is what
  * JSON.stringify writes for every finite double (-0 included: both give "0").
@@ -60,15 +60,15 @@ function* pieces(data: FloatArray, shape: readonly number[], field: string): Gen
       const v = data[i];
       if (v - v !== 0) throw nonFinite(field, v, i);
       text += i === start ? String(v) : ',' + String(v);
+      // A long row is cut too: a string built of millions of pieces would hold a node per piece.
+      if (++count === PIECE) {
+        yield text;
+        text = '';
+        count = 0;
+      }
     }
     text += ']';
     for (const s of spans) if (end % s === 0) text += ']';
-    count += row;
-    if (count >= PIECE) {
-      yield text;
-      text = '';
-      count = 0;
-    }
   }
   if (text !== '') yield text;
 }

@@ -25,10 +25,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface StartOptions {
+  /** A cgroup's `cgroup.procs` file: the process enters it before it starts (its memory limit applies). */
+  cgroupProcs?: string;
+}
+
 /** Starts `node --import tsx src/server.ts` and resolves once /health/live answers; killed on teardown. */
-export async function startServer(t: Test, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(t: Test, env: Record<string, string> = {}, options: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const node = [process.execPath, '--import', 'tsx', 'src/server.ts'];
+  // The shell writes its own pid into the cgroup, then becomes node: same pid, inside the cgroup from its first instruction.
+  const [command, ...args] = options.cgroupProcs === undefined ? node : ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', options.cgroupProcs, ...node];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', POOL_THREADS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
