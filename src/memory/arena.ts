@@ -38,6 +38,8 @@ export class Arena {
   readonly #pages: number;
   /** Free extents [first page, page count], sorted by first page, never adjacent (merged on free). */
   readonly #free: Array<[number, number]>;
+  /** Live regions: first page -> page count. */
+  readonly #live = new Map<number, number>();
   #usedPages = 0;
   #highWaterPages = 0;
 
@@ -62,21 +64,23 @@ export class Arena {
       }
       this.#usedPages += pages;
       this.#highWaterPages = Math.max(this.#highWaterPages, first + pages);
+      this.#live.set(first, pages);
       return { offset: first * PAGE_BYTES, bytes, pages };
     }
     return undefined;
   }
 
-  /** Gives a region back; its neighbours merge with it. A region must be freed once. */
+  /** Gives a region back; its neighbours merge with it. A region must be freed once, as it was handed out. */
   free(region: Region): void {
     const first = region.offset / PAGE_BYTES;
+    if (this.#live.get(first) !== region.pages) {
+      throw new Error(`arena: region at ${region.offset} (${region.pages} pages) freed twice or never allocated`);
+    }
+    this.#live.delete(first);
     let i = 0;
     while (i < this.#free.length && this.#free[i][0] < first) i++;
     const before = this.#free[i - 1];
     const after = this.#free[i];
-    if ((before && before[0] + before[1] > first) || (after && first + region.pages > after[0])) {
-      throw new Error(`arena: region at ${region.offset} freed twice or never allocated`);
-    }
     this.#usedPages -= region.pages;
     if (before && before[0] + before[1] === first) {
       before[1] += region.pages;

@@ -177,13 +177,14 @@ export class Lease {
    * allows; RECTIFIER_OVERLOADED when it does not or when the arena has no extent that large.
    */
   alloc(bytes: number): Region {
-    const missing = this.#allocated + bytes - this.#bytes;
-    if (missing > 0) {
-      if (!this.#admission.tryReserve(missing)) throw overloaded('the memory budget is in use');
-      this.#bytes += missing;
-    }
+    const missing = Math.max(0, this.#allocated + bytes - this.#bytes);
+    if (missing > 0 && !this.#admission.tryReserve(missing)) throw overloaded('the memory budget is in use');
     const region = this.#admission.arena.alloc(bytes);
-    if (region === undefined) throw overloaded('no free stretch of the buffer arena is large enough');
+    if (region === undefined) {
+      this.#admission.unreserve(missing);
+      throw overloaded('no free stretch of the buffer arena is large enough');
+    }
+    this.#bytes += missing;
     this.#allocated += bytes;
     this.#regions.push(region);
     return region;
@@ -208,7 +209,8 @@ export class Lease {
 
   /** The client went away: workers stop at their next block, queued work is dropped. */
   cancel(): void {
-    if (this.#cancelled) return;
+    // Once ended, its slot may be another request's.
+    if (this.#cancelled || this.#ended) return;
     this.#cancelled = true;
     if (this.#slot >= 0) Atomics.store(this.#admission.flags, this.#slot, 1);
     for (const listener of this.#cancelListeners ?? []) listener();
@@ -216,10 +218,11 @@ export class Lease {
 
   /** Calls `listener` on cancel(); the returned function removes it. */
   onCancel(listener: () => void): () => void {
-    (this.#cancelListeners ??= []).push(listener);
+    const list = (this.#cancelListeners ??= []);
+    list.push(listener);
     return () => {
-      const list = this.#cancelListeners!;
-      list.splice(list.indexOf(listener), 1);
+      const i = list.indexOf(listener);
+      if (i >= 0) list.splice(i, 1);
     };
   }
 

@@ -2,7 +2,7 @@
 import type { FloatArray, ParamGrads } from '../core/definition.js';
 import { ApiError } from '../errors.js';
 
-/** The longest text of a finite double (`-2.2250738585072014e-308`) and the comma or bracket after it. */
+/** The longest text of a finite double: 25 characters (`-0.0000012345678901234567`; `-2.2250738585072014e-308` has 24). */
 export const MAX_NUMBER_CHARS = 25;
 
 /** Numbers per piece written into a byte buffer: a string of ~200 KB at most. */
@@ -83,13 +83,14 @@ export function tensorJson(data: FloatArray, shape: readonly number[], field: st
 /** Bytes that the JSON text of `elements` values of any shape of rank <= `rank` can take at most. */
 export function maxTensorJsonBytes(elements: number, rank: number): number {
   // Each element, its separator, and two brackets per array (at most one array per element per axis).
-  return elements * (MAX_NUMBER_CHARS + 2 * Math.max(1, rank)) + 2;
+  return elements * (MAX_NUMBER_CHARS + 1 + 2 * Math.max(1, rank)) + 2;
 }
 
 /**
  * Writes `head`, the tensor's JSON text and `tail` into `out`; returns the length written, or
- * undefined when `cancelled()` turned true between two pieces. The text is ASCII, so each piece is
- * written as latin1. `out` must hold maxTensorJsonBytes more than the head and tail.
+ * undefined when `cancelled()` turned true between two pieces. The numbers' text is ASCII (written
+ * as latin1, the cheapest); head and tail as UTF-8. `out` must hold maxTensorJsonBytes more than
+ * the head's and tail's bytes.
  */
 export function writeAnswerJson(
   out: Buffer,
@@ -101,15 +102,16 @@ export function writeAnswerJson(
   cancelled: () => boolean = () => false,
 ): number | undefined {
   let pos = 0;
-  const put = (text: string) => {
-    if (out.write(text, pos, 'latin1') !== text.length) throw new Error('answer text longer than its buffer');
-    pos += text.length;
+  const put = (text: string, encoding: 'latin1' | 'utf8') => {
+    const length = encoding === 'latin1' ? text.length : Buffer.byteLength(text);
+    if (out.write(text, pos, encoding) !== length) throw new Error('answer text longer than its buffer');
+    pos += length;
   };
-  put(head);
+  put(head, 'utf8');
   for (const piece of pieces(data, shape, field)) {
     if (cancelled()) return undefined;
-    put(piece);
+    put(piece, 'latin1');
   }
-  put(tail);
+  put(tail, 'utf8');
   return pos;
 }
