@@ -1,7 +1,8 @@
-// Prometheus metrics: one registry per app, its metric objects, and the hooks that record every request.
+// Prometheus metrics: one registry per app, its metric objects, and what every request and task records.
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { LeanCounter, LeanHistogram } from './lean-metrics.js';
 import type { Drain } from './drain.js';
 import type { ComputeService, ComputeStats, TaskRecord } from './pool/compute.js';
 
@@ -11,59 +12,72 @@ const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 const COMPUTE_ROUTE = /^\/(activations|gradients)\/([a-z0-9_]+)$/;
 const UNMATCHED_ROUTE = '(unmatched)';
 
+type Observe = (seconds: number) => void;
+type Add = (amount?: number) => void;
+
+/** What a response of one route and status records, found once per route, method and status. */
+interface ResponseRecorder {
+  duration: Observe;
+  /** A compute route's 503: counted as a rejection too. */
+  rejection?: Add;
+}
+
+/** What a task of one function, operation and place records. */
+interface TaskRecorder {
+  elements?: Add;
+  wait?: Observe;
+  run: Observe;
+}
+
+/** Where a route's recorders are cached: on its config object, shared by all its requests. */
+const kRecorders = Symbol('rectifier.metrics.recorders');
+type RouteConfig = { [kRecorders]?: Map<string, ResponseRecorder> };
+
 export class Metrics {
   readonly registry = new Registry();
-  /** Per method, route and status: the labelled histogram and whether the answer is a rejection. */
-  readonly #byRoute = new Map<string, { duration: { observe(seconds: number): void }; rejected: boolean; route: string; fn: string }>();
-  /** Per function, operation and place: the labelled children a task report updates. */
-  readonly #byTask = new Map<
-    string,
-    { elements?: { inc(n: number): void }; wait?: { observe(s: number): void }; run: { observe(s: number): void } }
-  >();
+  /** Requests that matched no route. */
+  readonly #unmatched = new Map<string, ResponseRecorder>();
+  /** Per function, then operation and place. */
+  readonly #byTask = new Map<string, Map<string, TaskRecorder>>();
+  readonly #abortedByRoute = new Map<string, Add>();
+  readonly #abortedTasks = new Map<string, Add>();
 
-  readonly requestDuration = new Histogram({
+  readonly requestDuration = new LeanHistogram({
     name: 'rectifier_http_request_duration_seconds',
     help: 'Time from the first byte of a request to the last byte of its answer, by route, function and status.',
-    labelNames: ['method', 'route', 'function', 'status_code'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
-  readonly rejections = new Counter({
+  readonly rejections = new LeanCounter({
     name: 'rectifier_http_rejections_total',
-    help: 'Compute requests answered 503 because threads + queue were all in flight.',
-    labelNames: ['route', 'function'] as const,
+    help: 'Compute requests answered 503: compute slots (threads + queue) or the memory budget taken, or a timeout.',
     registers: [this.registry],
   });
-  readonly abortedRequests = new Counter({
+  readonly abortedRequests = new LeanCounter({
     name: 'rectifier_http_aborted_requests_total',
     help: 'Requests whose client closed the connection before the answer was sent.',
-    labelNames: ['route'] as const,
     registers: [this.registry],
   });
-  readonly elements = new Counter({
+  readonly elements = new LeanCounter({
     name: 'rectifier_elements_processed_total',
     help: 'Tensor elements computed, by function and operation (forward or backward).',
-    labelNames: ['function', 'operation'] as const,
     registers: [this.registry],
   });
-  readonly taskWait = new Histogram({
+  readonly taskWait = new LeanHistogram({
     name: 'rectifier_task_wait_seconds',
     help: 'Time a computation (or a large JSON parse or encoding) waited in the pool queue before a worker took it.',
-    labelNames: ['function', 'operation'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
-  readonly taskRun = new Histogram({
+  readonly taskRun = new LeanHistogram({
     name: 'rectifier_task_run_seconds',
     help: 'Time a computation (operation forward or backward) or a large JSON parse or encoding ran, inline on the event loop or in the pool.',
-    labelNames: ['function', 'operation', 'where'] as const,
     buckets: DURATION_BUCKETS,
     registers: [this.registry],
   });
-  readonly abortedTasks = new Counter({
+  readonly abortedTasks = new LeanCounter({
     name: 'rectifier_tasks_aborted_total',
     help: 'Computations abandoned because their client went away.',
-    labelNames: ['function'] as const,
     registers: [this.registry],
   });
 
@@ -121,42 +135,54 @@ export class Metrics {
 
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
-    const key = `${request.method} ${request.routeOptions.url ?? ''} ${status}`;
-    let recorded = this.#byRoute.get(key);
-    if (recorded === undefined) {
-      const { route, fn } = routeLabels(request.routeOptions.url);
+    const config = request.is404 ? undefined : (request.routeOptions.config as RouteConfig);
+    const cache = config === undefined ? this.#unmatched : (config[kRecorders] ??= new Map());
+    const key = request.method + status;
+    let recorder = cache.get(key);
+    if (recorder === undefined) {
+      const { route, fn } = routeLabels(config === undefined ? undefined : request.routeOptions.url);
       const labels = { method: request.method, route, function: fn, status_code: String(status) };
-      recorded = { duration: this.requestDuration.labels(labels), rejected: status === 503 && fn !== '', route, fn };
-      this.#byRoute.set(key, recorded);
+      recorder = {
+        duration: this.requestDuration.child(labels),
+        rejection: status === 503 && fn !== '' ? this.rejections.child({ route, function: fn }) : undefined,
+      };
+      cache.set(key, recorder);
     }
-    recorded.duration.observe(reply.elapsedTime / 1000);
-    if (recorded.rejected) this.rejections.inc({ route: recorded.route, function: recorded.fn });
+    recorder.duration(reply.elapsedTime / 1000);
+    recorder.rejection?.();
   }
 
   recordAbort(request: FastifyRequest): void {
-    this.abortedRequests.inc({ route: routeLabels(request.routeOptions.url).route });
+    const { route } = routeLabels(request.is404 ? undefined : request.routeOptions.url);
+    let add = this.#abortedByRoute.get(route);
+    if (add === undefined) this.#abortedByRoute.set(route, (add = this.abortedRequests.child({ route })));
+    add();
   }
 
   recordTask(task: TaskRecord): void {
     if (task.outcome === 'aborted') {
-      this.abortedTasks.inc({ function: task.function });
+      let add = this.#abortedTasks.get(task.function);
+      if (add === undefined) this.#abortedTasks.set(task.function, (add = this.abortedTasks.child({ function: task.function })));
+      add();
       return;
     }
-    const key = `${task.function} ${task.operation} ${task.where}`;
-    let recorded = this.#byTask.get(key);
-    if (recorded === undefined) {
+    let byFunction = this.#byTask.get(task.function);
+    if (byFunction === undefined) this.#byTask.set(task.function, (byFunction = new Map()));
+    const key = task.operation + task.where;
+    let recorder = byFunction.get(key);
+    if (recorder === undefined) {
       const labels = { function: task.function, operation: task.operation };
       const kernel = task.operation === 'forward' || task.operation === 'backward';
-      recorded = {
-        elements: kernel ? this.elements.labels(labels) : undefined,
-        wait: task.where === 'pool' ? this.taskWait.labels(labels) : undefined,
-        run: this.taskRun.labels({ ...labels, where: task.where }),
+      recorder = {
+        elements: kernel ? this.elements.child(labels) : undefined,
+        wait: task.where === 'pool' ? this.taskWait.child(labels) : undefined,
+        run: this.taskRun.child({ ...labels, where: task.where }),
       };
-      this.#byTask.set(key, recorded);
+      byFunction.set(key, recorder);
     }
-    if (task.outcome === 'ok') recorded.elements?.inc(task.elements);
-    recorded.wait?.observe(task.waitSeconds);
-    recorded.run.observe(task.runSeconds);
+    if (task.outcome === 'ok') recorder.elements?.(task.elements);
+    recorder.wait?.(task.waitSeconds);
+    recorder.run(task.runSeconds);
   }
 }
 

@@ -42,11 +42,11 @@ export class ComputeAbortedError extends Error {
  */
 export const ARENA_MIN_BYTES = 64 * 1024;
 
-/**
- * Inline work above this runs block by block, the event loop taking its turns in between: about
- * 0.5 ms of kernel per block at 1.3 ns per unit.
- */
+/** Inline work above this (~0.5 ms at 1.3 ns per unit) runs block by block (blocks.ts). */
 export const SLICE_WORK = 1 << 19;
+
+/** The longest stretch of blocks an inline computation runs before the event loop gets a turn. */
+export const SLICE_MS = 2;
 
 /**
  * After a task's deadline, how long it has to notice its cancellation flag before its worker is
@@ -67,7 +67,11 @@ function timeoutError(ms: number): ApiError {
   return new ApiError('RECTIFIER_TIMEOUT', `the computation did not finish within ${ms} ms (TASK_TIMEOUT_MS); retry with a smaller batch`);
 }
 
-/** The moments of one call: posted to the pool, the first slice taken by a worker (inline: the kernel began), the end. */
+/**
+ * The moments of one call: posted to the pool, the first slice taken by a worker (inline: the
+ * kernel began). Read at the end: never started means it waited until then; never posted (inline)
+ * means no wait.
+ */
 class TaskClock {
   posted = 0;
   started = 0;
@@ -75,13 +79,6 @@ class TaskClock {
   readonly start = (): void => {
     if (this.started === 0) this.started = performance.now();
   };
-
-  times(): Pick<TaskRecord, 'waitSeconds' | 'runSeconds'> {
-    const end = performance.now();
-    const started = this.started || end;
-    const posted = this.posted || started;
-    return { waitSeconds: (started - posted) / 1000, runSeconds: (end - started) / 1000 };
-  }
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -169,7 +166,7 @@ export class PooledCompute implements ComputeService {
     const call: TaskCall = { function: def.name, operation: 'encode', elements: n, where: 'pool' };
     return this.#call(call, lease, 0, async (own, clock) => {
       const data = this.#inArena(lease, tensor.data);
-      const region = lease.alloc(head.length + tail.length + maxTensorJsonBytes(n, tensor.shape.length));
+      const region = lease.alloc(Buffer.byteLength(head) + Buffer.byteLength(tail) + maxTensorJsonBytes(n, tensor.shape.length));
       const task = {
         head,
         tail,
@@ -274,8 +271,18 @@ export class PooledCompute implements ComputeService {
 
   #report(call: TaskCall, clock: TaskClock, outcome: TaskRecord['outcome']): void {
     if (this.#taskListeners.length === 0) return;
-    const { waitSeconds, runSeconds } = clock.times();
-    const task: TaskRecord = { ...call, waitSeconds, runSeconds, outcome };
+    const end = performance.now();
+    const started = clock.started || end;
+    const posted = clock.posted || started;
+    const task: TaskRecord = {
+      function: call.function,
+      operation: call.operation,
+      elements: call.elements,
+      where: call.where,
+      waitSeconds: (started - posted) / 1000,
+      runSeconds: (end - started) / 1000,
+      outcome,
+    };
     for (const listener of this.#taskListeners) listener(task);
   }
 
@@ -296,16 +303,23 @@ export class PooledCompute implements ComputeService {
     return { offset: region.offset, length: data.length };
   }
 
-  /** The kernel on the event loop: in one call when small, else block by block with the loop's turns between. */
+  /**
+   * The kernel on the event loop: in one call when small, else block by block, the event loop
+   * taking a turn whenever a stretch of blocks has run SLICE_MS, and stopping there once the lease
+   * is cancelled.
+   */
   async #inline(job: KernelJob, work: number, lease: Lease, clock: TaskClock): Promise<ParamGrads | null> {
     clock.start();
     if (work <= SLICE_WORK) return runWhole(job);
-    const perElement = work / job.x.data.length;
-    const blocks = blockwise(job, Math.max(1024, Math.floor(SLICE_WORK / perElement)));
+    const blocks = blockwise(job);
     let step = blocks.next();
+    let since = performance.now();
     while (!step.done) {
-      await yieldToLoop();
-      if (lease.cancelled) throw new ComputeAbortedError();
+      if (performance.now() - since >= SLICE_MS) {
+        await yieldToLoop();
+        if (lease.cancelled) throw new ComputeAbortedError();
+        since = performance.now();
+      }
       step = blocks.next();
     }
     return step.value;

@@ -17,6 +17,15 @@ const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** How many '[' and '{' the bytes hold (strings included), counting no further than past `limit`. */
+function openings(bytes: Uint8Array, limit: number): number {
+  let n = 0;
+  for (const c of [0x5b, 0x7b]) {
+    for (let i = bytes.indexOf(c); i !== -1; i = bytes.indexOf(c, i + 1)) if (++n > limit) return n;
+  }
+  return n;
+}
+
 /** Where the body got too deep: inside one of its tensors, which says what is wrong more precisely. */
 function tooDeep(field: string | undefined, at: number): ApiError {
   if (field === 'x' || field === 'grad_output') {
@@ -34,6 +43,8 @@ function tooDeep(field: string | undefined, at: number): ApiError {
  */
 export function checkJsonShape(bytes: Uint8Array, maxElements: number): void {
   const maxValues = 3 * maxElements + OTHER_VALUES;
+  // Most bodies hold a few brackets: then they cannot nest too deep, and the byte walk is skipped.
+  if (bytes.length < 2 * maxValues && openings(bytes, MAX_JSON_DEPTH) <= MAX_JSON_DEPTH) return;
   let depth = 0;
   let separators = 0;
   let inString = false;

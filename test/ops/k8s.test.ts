@@ -75,13 +75,20 @@ t.test('the container listens where the app listens', async (t) => {
   t.match(dockerfile, new RegExp(`PORT=${port}\\b`), 'the image sets it');
 });
 
+t.test('the health port is HEALTH_PORT, and the scrape annotation names it', async (t) => {
+  const port = container.ports.find((p) => p.name === 'health')?.containerPort;
+  t.equal(port, loadConfig({ HEALTH_PORT: envValue('HEALTH_PORT') }).HEALTH_PORT, 'containerPort "health" is HEALTH_PORT');
+  const deployment = manifests.find((m) => m.kind === 'Deployment') as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+  t.equal(Number(deployment.spec.template.metadata.annotations['prometheus.io/port']), port, 'Prometheus scrapes the health port');
+});
+
 t.test('probes hit routes the app answers 200, liveness and readiness on the right ones', async (t) => {
   const app = await testApp(t, { POOL_THREADS: '1' });
   const probes = { startupProbe: '/health/live', livenessProbe: '/health/live', readinessProbe: '/health/ready' } as const;
   for (const [probe, path] of Object.entries(probes) as [keyof typeof probes, string][]) {
     const get = container[probe]?.httpGet;
     t.equal(get?.path, path, `${probe} path`);
-    t.equal(portNumber(get?.port ?? ''), envValue('PORT') === undefined ? 3000 : Number(envValue('PORT')), `${probe} port`);
+    t.equal(portNumber(get?.port ?? ''), Number(envValue('HEALTH_PORT')), `${probe} port: HEALTH_PORT, where probes never queue behind a burst`);
     const res = await app.inject({ method: 'GET', url: get?.path ?? '' });
     t.equal(res.statusCode, 200, `${probe}: GET ${get?.path} is 200`);
   }
