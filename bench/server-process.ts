@@ -27,6 +27,11 @@ export interface ServerOptions {
   name: string;
   /** The entry file, relative to the repository root (the service runs compiled: npm run build). */
   entry: string;
+  /**
+   * Another program instead of node: its argv, `{port}` replaced by the port. It has no IPC
+   * channel, so its event-loop delay cannot be read.
+   */
+  command?: string[];
   env: Record<string, string | undefined>;
   /** taskset -c list; undefined runs it unpinned. */
   cpus?: string;
@@ -79,15 +84,19 @@ async function waitUntilLive(origin: string, child: ChildProcess, output: () => 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const nodeArgs = ['--import', 'tsx', '--import', MONITOR_URL, options.entry];
-  const [command, args] =
-    options.cpus === undefined
-      ? [process.execPath, nodeArgs]
-      : ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgs]];
+  const argv = options.command?.map((a) => a.replace('{port}', String(port))) ?? [
+    process.execPath,
+    '--import',
+    'tsx',
+    '--import',
+    MONITOR_URL,
+    options.entry,
+  ];
+  const [command, ...args] = options.cpus === undefined ? argv : ['taskset', '-c', options.cpus, ...argv];
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', options.command ? 'ignore' : 'ipc'],
   });
   running.add(child);
   child.once('exit', () => running.delete(child));

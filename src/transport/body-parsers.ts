@@ -10,6 +10,7 @@ import type { Lease } from '../pool/admission.js';
 import { answerFormat } from './accept.js';
 import { BINARY_TYPE, paramsFromQuery, planBinary, splitBinary, type BinaryPlan, type BinaryTensors } from './binary.js';
 import { readBody } from './body-reader.js';
+import { deferContinue, sendContinue } from './continue.js';
 import { parseJsonBytes } from './json-parse.js';
 import type { ParsedJsonBody } from './json-offload.js';
 import { binaryRequestBytes, jsonRequestBytes, parsedJsonRequestBytes } from './memory-needs.js';
@@ -86,6 +87,7 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
   fastify.decorateRequest('lease', null);
   fastify.decorateRequest('binaryInput', null);
   fastify.decorateRequest('jsonTensors', null);
+  deferContinue(fastify.server);
   fastify.removeContentTypeParser(['text/plain', 'application/json']);
 
   /**
@@ -124,6 +126,7 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
     const lease = fastify.compute.reserve(binaryRequestBytes(plan, gradient, answerFormat(request.headers.accept) !== 'binary'));
     request.lease = lease;
     const region = lease.alloc(Math.max(...plan.lengths));
+    sendContinue(request.raw);
     const body = await readBody(payload, { limit: config.BINARY_BODY_LIMIT, label: 'binary', into: lease.arena.bytesOf(region) });
     request.binaryInput = { plan, tensors: splitBinary(body, plan), params, outShape, kink };
     return body;
@@ -147,6 +150,7 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
     const maxElements = config.JSON_MAX_ELEMENTS;
     const lease = fastify.compute.reserve(jsonRequestBytes(declared ?? chunkedLimit, maxElements, route.gradient));
     request.lease = lease;
+    sendContinue(request.raw);
     if (declared === undefined || declared < config.JSON_OFFLOAD_BYTES) {
       const bytes = await readBody(payload, {
         limit: declared === undefined ? chunkedLimit : limit,

@@ -114,3 +114,44 @@ t.test('a body that cannot be valid, or is over a limit, is refused before a byt
   await until(() => app.compute.stats().leases === 0);
   t.match(app.compute.stats(), { reservedBytes: 0, leases: 0 });
 });
+
+/** Sends headers with Expect: 100-continue, and the body only if the server says 100 Continue. */
+function expectContinue(port: number, head: string, body: Buffer): Promise<{ continued: boolean; answer: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head));
+    let text = '';
+    let continued = false;
+    socket.on('data', (c: Buffer) => {
+      text += c.toString('latin1');
+      if (!continued && text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+        continued = true;
+        text = text.slice('HTTP/1.1 100 Continue\r\n\r\n'.length);
+        socket.write(body);
+      }
+      const end = text.indexOf('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? NaN);
+      if (end >= 0 && text.length >= end + 4 + length) {
+        socket.destroy();
+        resolve({ continued, answer: text });
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+t.test('Expect: 100-continue: the client is asked for its body only once it is admitted', async (t) => {
+  const app = await testApp(t, { POOL_THREADS: '1', MEMORY_BUDGET_BYTES: String(16 * MiB) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const head = (length: number) =>
+    `POST /activations/relu HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\nx-dtype: float64\r\n` +
+    `accept: application/octet-stream\r\nexpect: 100-continue\r\ncontent-length: ${length}\r\n\r\n`;
+  const small = Buffer.from(new Float64Array([-1, 2]).buffer);
+  const ok = await expectContinue(port, head(small.length), small);
+  t.ok(ok.continued, 'an admitted request gets its 100 Continue');
+  t.match(ok.answer, /^HTTP\/1.1 200 /);
+  // 12 MiB of float64 and its output do not fit 16 MiB: refused without the upload.
+  const refused = await expectContinue(port, head(12 * MiB), Buffer.alloc(0));
+  t.notOk(refused.continued, 'a request that cannot be admitted is never asked for its body');
+  t.match(refused.answer, /^HTTP\/1.1 413 [\s\S]*memory budget/);
+});
