@@ -272,19 +272,25 @@ function machine(): string {
 /** The 1-minute load average: near 0 when nothing else ran beside the bench. */
 const loadAverage = () => os.loadavg()[0].toFixed(2);
 
-/** FastAPI + uvicorn + PyTorch (bench/peers/fastapi_torch.py), when Debian's packages are installed. */
-function peerAvailable(): boolean {
-  return spawnSync('python3', ['-c', 'import torch, fastapi, uvicorn'], { stdio: 'ignore' }).status === 0;
+/**
+ * The Python that has FastAPI, uvicorn and PyTorch (bench/peers/fastapi_torch.py): Debian's
+ * packages go to /usr/bin/python3, which another python3 on the PATH (pyenv) may hide.
+ */
+function peerPython(): string | undefined {
+  return ['/usr/bin/python3', 'python3'].find(
+    (python) => spawnSync(python, ['-c', 'import torch, fastapi, uvicorn'], { stdio: 'ignore' }).status === 0,
+  );
 }
 
 const PEER_TARGET = 20;
 
 /** The service against the peer a Python shop would write, on 16-number JSON, one after the other. */
 async function peerTable(service: ServerProcess, env: Record<string, string | undefined>, cpus: string | undefined): Promise<string> {
-  if (!peerAvailable()) {
+  const python = peerPython();
+  if (python === undefined) {
     return 'Peer (FastAPI + uvicorn + PyTorch): not measured, its packages are missing (apt-get install python3-torch python3-fastapi python3-uvicorn).';
   }
-  const peer = await startServer({ name: 'peer', entry: '', command: ['python3', 'bench/peers/fastapi_torch.py', '{port}'], env, cpus });
+  const peer = await startServer({ name: 'peer', entry: '', command: [python, 'bench/peers/fastapi_torch.py', '{port}'], env, cpus });
   const lines = [
     'Peer: FastAPI + uvicorn + PyTorch (one worker, same pinning), 16-number JSON, 10 connections\n',
     '| function | service req/s | peer req/s | peer p50 / p99 ms | service ÷ peer | target |',
