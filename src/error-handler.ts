@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError, ERROR_CATALOGUE, type ErrorCode } from './errors.js';
 import { newRequestId } from './request-id.js';
+import { drainsBody } from './transport/body-parsers.js';
 import type { ErrorBody } from './schemas/common.js';
 
 interface ValidationIssue {
@@ -57,6 +58,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     reply.raw.destroy();
     return reply;
   }
+  // Fastify closes the connection after a body parser's error; a body being drained keeps it (body-parsers.ts).
+  if (drainsBody(request)) reply.removeHeader('connection');
   const { code, message } = classify(error, request);
   const status = ERROR_CATALOGUE[code].statusCode;
   if (status >= 500 && status !== 503) {

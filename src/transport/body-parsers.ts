@@ -43,6 +43,34 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Requests refused while their body was still coming, whose rest is small enough to read and
+ * drop: their answer keeps the connection open (Node reads the rest), so the client, still
+ * sending, is not reset before it reads its answer. Larger ones are closed, as Fastify does.
+ */
+const draining = new WeakSet<IncomingMessage>();
+
+/** True when a refused request's body is drained and its connection kept (error-handler.ts). */
+export function drainsBody(request: FastifyRequest): boolean {
+  return draining.has(request.raw);
+}
+
+/** Runs a parser; an ApiError of a body within `limit` lets the rest of the body be read and dropped. */
+function refusingGently<T>(limit: number, parse: (request: FastifyRequest, payload: IncomingMessage) => Promise<T>) {
+  return async (request: FastifyRequest, payload: IncomingMessage): Promise<T> => {
+    try {
+      return await parse(request, payload);
+    } catch (err) {
+      const declared = declaredLength(request);
+      if (err instanceof ApiError && declared !== undefined && declared <= limit && !payload.readableEnded) {
+        draining.add(request.raw);
+        payload.resume();
+      }
+      throw err;
+    }
+  };
+}
+
 /** A chunked JSON body is read on the heap up to this, or up to JSON_OFFLOAD_BYTES when larger. */
 const CHUNKED_JSON_BYTES = 64 * 1024;
 
@@ -95,7 +123,7 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
    * body's memory (and its output's, and its answer's) is reserved, and the bytes land in an arena
    * region as they arrive: one copy, into pages the last request already touched.
    */
-  fastify.addContentTypeParser(BINARY_TYPE, async (request: FastifyRequest, payload: IncomingMessage) => {
+  fastify.addContentTypeParser(BINARY_TYPE, refusingGently(config.BINARY_BODY_LIMIT, async (request, payload) => {
     const route = request.routeOptions.config.compute;
     if (route === undefined) return noBody(payload);
     const { def, gradient } = route;
@@ -130,14 +158,14 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
     const body = await readBody(payload, { limit: config.BINARY_BODY_LIMIT, label: 'binary', into: lease.arena.bytesOf(region) });
     request.binaryInput = { plan, tensors: splitBinary(body, plan), params, outShape, kink };
     return body;
-  });
+  }));
 
   /**
    * Small bodies are read on the heap and parsed on the event loop; from JSON_OFFLOAD_BYTES on
    * (~240 ms of JSON.parse for 1M numbers would stall every other caller) into an arena region,
    * parsed in a worker, and the region freed once the tensors are decoded.
    */
-  fastify.addContentTypeParser('application/json', async (request: FastifyRequest, payload: IncomingMessage) => {
+  fastify.addContentTypeParser('application/json', refusingGently(config.JSON_BODY_LIMIT, async (request, payload) => {
     const route = request.routeOptions.config.compute;
     if (route === undefined) return noBody(payload);
     const declared = declaredLength(request);
@@ -167,5 +195,5 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
     lease.shrink(parsedJsonRequestBytes(parsed.x?.data.length ?? 0, parsed.gradOutput?.data.length ?? 0, route.gradient, declared));
     request.jsonTensors = parsed;
     return parsed.body;
-  });
+  }));
 }

@@ -155,3 +155,41 @@ t.test('Expect: 100-continue: the client is asked for its body only once it is a
   t.notOk(refused.continued, 'a request that cannot be admitted is never asked for its body');
   t.match(refused.answer, /^HTTP\/1.1 413 [\s\S]*memory budget/);
 });
+
+/** Sends headers, then the body in 64 KiB pieces a millisecond apart; resolves with what came back, and any socket error. */
+function slowUpload(port: number, head: string, bytes: number): Promise<{ answer: string; error?: string }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    let error: string | undefined;
+    socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.on('close', () => resolve({ answer, error }));
+    socket.write(head);
+    const piece = Buffer.alloc(64 * 1024);
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (sent >= bytes || socket.destroyed) {
+        clearInterval(timer);
+        // The whole body is sent: a server that kept the connection answers, then we hang up.
+        setTimeout(() => socket.end(), 200);
+        return;
+      }
+      socket.write(piece);
+      sent += piece.length;
+    }, 1);
+  });
+}
+
+t.test('a request refused while its body is still coming gets its answer, not a reset', async (t) => {
+  // 8 MiB of float64 and its output never fit 8 MiB: a 413 decided from the headers, while the client still sends.
+  const app = await testApp(t, { POOL_THREADS: '1', MEMORY_BUDGET_BYTES: String(8 * MiB) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const length = 8 * MiB;
+  const head = `POST /activations/relu HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\nx-dtype: float64\r\ncontent-length: ${length}\r\n\r\n`;
+  const { answer, error } = await slowUpload(port, head, length);
+  t.match(answer, /^HTTP\/1.1 413 [\s\S]*RECTIFIER_BODY_TOO_LARGE/, 'the answer arrives');
+  t.notMatch(answer, /connection: close/i, 'the connection is kept while the rest of the body is read');
+  t.equal(error, undefined, 'the client is never reset while it sends');
+});
