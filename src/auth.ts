@@ -17,10 +17,12 @@ export function apiKeys(config: Pick<Config, 'API_KEYS' | 'API_KEYS_FILE'>): str
 
 /** The token of `Authorization: Bearer <token>`, if any. */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
+  return tokenOf(request.headers.authorization);
+}
+
+function tokenOf(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  return match?.[1];
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
 }
 
 /** Compares digests, in constant time for each key, so the time taken says nothing of a key's bytes. */
@@ -40,15 +42,26 @@ function keysFor(url: string, api: Buffer[], metrics: Buffer[]): Buffer[] {
   return api;
 }
 
-const authHooks: FastifyPluginCallback<{ config: Config }> = (app, { config }, done) => {
+export const UNAUTHORIZED_MESSAGE = 'this route needs an Authorization: Bearer <key> header with a valid API key';
+
+/** Whether a request for `url` with this Authorization header may go on; undefined when no key is configured at all. */
+export function accessCheck(config: Config): ((url: string, authorization: string | undefined) => boolean) | undefined {
   const api = apiKeys(config).map(digest);
   const metrics = config.METRICS_API_KEY === '' ? [] : [digest(config.METRICS_API_KEY)];
-  if (api.length > 0 || metrics.length > 0) {
+  if (api.length === 0 && metrics.length === 0) return undefined;
+  return (url, authorization) => {
+    const keys = keysFor(url, api, metrics);
+    return keys.length === 0 || matches(tokenOf(authorization), keys);
+  };
+}
+
+const authHooks: FastifyPluginCallback<{ config: Config }> = (app, { config }, done) => {
+  const allowed = accessCheck(config);
+  if (allowed !== undefined) {
     app.addHook('onRequest', (request, reply, next) => {
-      const keys = keysFor(request.url, api, metrics);
-      if (keys.length === 0 || matches(bearerToken(request), keys)) return next();
+      if (allowed(request.url, request.headers.authorization)) return next();
       reply.header('www-authenticate', 'Bearer realm="rectifier"');
-      next(new ApiError('RECTIFIER_UNAUTHORIZED', 'this route needs an Authorization: Bearer <key> header with a valid API key'));
+      next(new ApiError('RECTIFIER_UNAUTHORIZED', UNAUTHORIZED_MESSAGE));
     });
   }
   done();

@@ -12,7 +12,7 @@ export const ConfigSchema = Type.Object({
     maximum: 65535,
     default: 0,
     description:
-      'A second port answering only /health/* and /metrics, so probes never queue behind a burst of connections on PORT; 0: none.',
+      'A second port answering only /health/* and /metrics, from a thread of its own, so probes never wait behind load on PORT; 0: none.',
   }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),

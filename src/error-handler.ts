@@ -2,21 +2,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiError, ERROR_CATALOGUE, type ErrorCode } from './errors.js';
+import { ApiError, ERROR_CATALOGUE, errorBody, type ErrorCode } from './errors.js';
 import { newRequestId } from './request-id.js';
 import { drainsBody } from './transport/body-parsers.js';
-import type { ErrorBody } from './schemas/common.js';
 
 interface ValidationIssue {
   instancePath: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
-}
-
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  const statusCode = ERROR_CATALOGUE[code].statusCode;
-  return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
 /** Seconds a client should wait before retrying a 503. */

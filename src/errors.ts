@@ -1,4 +1,5 @@
 // The catalogue of error codes: every error the API answers carries one of these codes.
+import { STATUS_CODES } from 'node:http';
 
 export interface ErrorEntry {
   statusCode: number;
@@ -113,4 +114,17 @@ export class ApiError extends Error {
     this.code = code;
     this.statusCode = ERROR_CATALOGUE[code].statusCode;
   }
+}
+
+/** The one error body: `{ statusCode, code, error, message }`, the status from the catalogue. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  error: string;
+  message: string;
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  const statusCode = ERROR_CATALOGUE[code].statusCode;
+  return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }

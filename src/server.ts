@@ -1,11 +1,10 @@
 // The process entry: reads config, builds the app, listens, and drains on SIGTERM/SIGINT before exiting.
-import type { Server as HttpServer } from 'node:http';
 import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { apiKeys } from './auth.js';
 import { loadConfig, type Config } from './config.js';
-import { listenHealth } from './health-listener.js';
+import { listenProbes, type ProbeListener } from './probes/listener.js';
 
 /**
  * How long keep-alive sockets may stay idle once draining began. A busy client has sent a request
@@ -18,8 +17,9 @@ const IDLE_GRACE_MS = 1000;
  * keep-alive sockets are closed after a grace; when the last connection ends the app (and its
  * pool) closes and the process exits 0. Past DRAIN_TIMEOUT_MS it exits 1 with work unfinished.
  */
-function drain(app: FastifyInstance, config: Config, signal: string, health: HttpServer | undefined): void {
+function drain(app: FastifyInstance, config: Config, signal: string, probes: ProbeListener | undefined): void {
   app.drain.begin();
+  probes?.publish();
   app.log.info({ signal, drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, 'draining');
   const deadline = setTimeout(() => {
     app.log.error({ drainTimeoutMs: config.DRAIN_TIMEOUT_MS }, 'drain deadline passed, exiting with work unfinished');
@@ -33,10 +33,10 @@ function drain(app: FastifyInstance, config: Config, signal: string, health: Htt
     clearTimeout(idleGrace);
     app.close().then(
       () => {
-        health?.closeAllConnections();
-        health?.close();
-        app.log.info('drained');
-        process.exit(0);
+        void (probes?.close() ?? Promise.resolve()).finally(() => {
+          app.log.info('drained');
+          process.exit(0);
+        });
       },
       (err: unknown) => {
         app.log.error({ err }, 'error while closing');
@@ -49,15 +49,16 @@ function drain(app: FastifyInstance, config: Config, signal: string, health: Htt
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config);
+  // The probes' thread first: whoever waits for the main port can probe as soon as it answers.
+  const probes = await listenProbes(app, config);
   await app.listen({ port: config.PORT, host: config.HOST });
-  const health = await listenHealth(app, config);
   if (apiKeys(config).length === 0 && !['127.0.0.1', '::1', 'localhost'].includes(config.HOST)) {
     app.log.warn({ host: config.HOST }, 'listening beyond loopback without API_KEYS: anyone who reaches this port can use it');
   }
   const stats = app.compute.stats();
   app.log.info({ threads: stats.threads, capacity: stats.capacity, memoryBudgetBytes: stats.budgetBytes }, 'ready');
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!app.drain.draining) return drain(app, config, signal, health);
+    if (!app.drain.draining) return drain(app, config, signal, probes);
     // A second signal (a second Ctrl-C) means: do not wait.
     app.log.warn({ signal }, 'second signal while draining, exiting now');
     process.exit(1);

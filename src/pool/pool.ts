@@ -1,37 +1,16 @@
 // The piscina pool of worker threads that run the kernels, with its worker file resolved here.
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { Piscina, queueOptionsSymbol } from 'piscina';
-
-const here = fileURLToPath(import.meta.url);
+import { workerExecArgv, workerFile } from '../worker-file.js';
 
 /** worker.js beside dist/pool/pool.js when compiled; worker.ts beside src/pool/pool.ts from the sources. */
-export const WORKER_FILE = join(dirname(here), `worker${extname(here)}`);
+export const WORKER_FILE = workerFile(import.meta.url, 'worker');
 
 /** What every worker receives once, at start: the arena and the requests' cancellation flags. */
 export interface WorkerMemory {
   arena: SharedArrayBuffer;
   /** One Int32 per admission slot: non-zero asks the task of that slot to stop. */
   flags: SharedArrayBuffer;
-}
-
-/**
- * Compiled, workers need no flags: an empty list, so that loaders the parent was started with
- * (e.g. a monitoring --import of the benchmarks) are not forced on them. From the .ts
- * sources they would inherit the parent's TypeScript loader the same way (tap's is an `--import`
- * in execArgv), but tap's loader brings the TypeScript compiler into every thread: ~2 s of CPU per
- * worker on this machine, against ~0.3 s with tsx (esbuild), which the scripts already use.
- */
-function workerExecArgv(): string[] | undefined {
-  if (extname(here) !== '.ts') return [];
-  try {
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return ['--enable-source-maps', `--import=${tsx}`];
-  } catch {
-    return undefined; // no tsx: inherit whatever loader runs the sources
-  }
 }
 
 type PiscinaOptions = NonNullable<ConstructorParameters<typeof Piscina>[0]>;
@@ -72,7 +51,7 @@ export class WorkerPool extends Piscina {
       filename: WORKER_FILE,
       minThreads: options.threads,
       maxThreads: options.threads,
-      execArgv: workerExecArgv(),
+      execArgv: workerExecArgv(WORKER_FILE),
       workerData: options.memory,
       resourceLimits: options.heapLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.heapLimitMb },
       // Our own admission bounds the queue (maxQueue is ignored for tasks with an AbortSignal).

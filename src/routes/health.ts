@@ -1,25 +1,29 @@
 // GET /health/live and GET /health/ready: the probes of orchestrators and load balancers.
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { LIVENESS, READINESS } from '../probes/board.js';
+import { liveness, readiness } from '../probes/state.js';
 
 const LiveSchema = Type.Object(
   {
-    status: Type.Union([Type.Literal('ok'), Type.Literal('stuck')], {
+    status: Type.Union(LIVENESS.map((s) => Type.Literal(s)), {
       description:
         'ok: the process answers and its pool makes progress. stuck: a pool task has run far past its deadline, or no ' +
-        'worker has been alive, for three times TASK_TIMEOUT_MS plus a second: replacing workers did not help, restart.',
+        'worker has been alive, for three times TASK_TIMEOUT_MS plus a second, or (on HEALTH_PORT) the event loop has ' +
+        'not turned for 30 s: replacing workers did not help, restart.',
     }),
   },
   { additionalProperties: false, description: 'Whether the process can still recover by itself.' },
 );
 
 const ReadinessStatusSchema = Type.Union(
-  [Type.Literal('ready'), Type.Literal('draining'), Type.Literal('saturated'), Type.Literal('no_workers'), Type.Literal('stalled')],
+  READINESS.map((s) => Type.Literal(s)),
   {
     description:
       'ready: it takes work. draining: SIGTERM received, finishing in-flight work. saturated: the compute slots ' +
       '(threads + queue) or the memory budget are taken, a new request would get 503. no_workers: no worker of the ' +
-      'pool is alive. stalled: a task runs past TASK_TIMEOUT_MS (its worker is being stopped or replaced).',
+      'pool is alive. stalled: a task runs past TASK_TIMEOUT_MS (its worker is being stopped or replaced), or (on ' +
+      'HEALTH_PORT) the event loop has not turned for a second.',
   },
 );
 
@@ -27,17 +31,6 @@ const ReadySchema = Type.Object(
   { status: ReadinessStatusSchema },
   { additionalProperties: false, description: 'Whether this instance takes work now, and if not why.' },
 );
-
-type Readiness = Static<typeof ReadinessStatusSchema>;
-
-function readiness(app: FastifyInstance): Readiness {
-  if (app.drain.draining) return 'draining';
-  const health = app.compute.health();
-  if (health.noWorkers) return 'no_workers';
-  if (health.stalled) return 'stalled';
-  if (app.compute.saturated()) return 'saturated';
-  return 'ready';
-}
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/health/live', {
@@ -55,8 +48,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     handler: async (_request, reply) => {
-      const stuck = app.compute.health().stuck;
-      return reply.code(stuck ? 503 : 200).send({ status: stuck ? 'stuck' : 'ok' });
+      const status = liveness(app);
+      return reply.code(status === 'ok' ? 200 : 503).send({ status });
     },
   });
 

@@ -1,5 +1,5 @@
 // Schema atoms shared by every route: the tensor value and the error body.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../errors.js';
 
 /**
@@ -32,7 +32,6 @@ export const ErrorSchema = Type.Object(
   { $id: 'Error', title: 'Error', additionalProperties: false },
 );
 
-export type ErrorBody = Static<typeof ErrorSchema>;
 
 /** Error responses of a route, by status, all with the one error body. */
 export function errorResponses(...statuses: number[]): Record<number, { $ref: string; description: string }> {

@@ -1,4 +1,4 @@
-// Probes on HEALTH_PORT answer during a burst of connections on the main port (their latency: bench/burst.ts).
+// Probes on HEALTH_PORT (a thread of their own) answer during a burst on the main port (their latency: bench/hostile.ts).
 import t from 'tap';
 import { send } from '../helpers/http.js';
 import { freePort, startServer } from '../helpers/server-process.js';
@@ -32,10 +32,19 @@ t.test('during a burst of hundreds of connections, probes on HEALTH_PORT keep an
   t.same(probes.filter((p) => p.path === '/health/live' && p.status !== 200), [], 'liveness stays 200');
 });
 
-t.test('HEALTH_PORT serves the probes and /metrics only', async (t) => {
+t.test('HEALTH_PORT serves the probes and /metrics only, /metrics behind its key', async (t) => {
   const healthPort = await freePort();
-  const server = await startServer(t, { HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn' });
-  t.equal((await send({ port: healthPort, method: 'GET', path: '/metrics' })).status, 200);
+  const server = await startServer(t, { HEALTH_PORT: String(healthPort), LOG_LEVEL: 'warn', METRICS_API_KEY: 'scrape' });
+  const scrape = await send({ port: healthPort, method: 'GET', path: '/metrics', headers: { authorization: 'Bearer scrape' } });
+  t.equal(scrape.status, 200);
+  t.match(scrape.body.toString(), /^# HELP rectifier_/m, 'the main thread\'s registry');
+  const refused = await send({ port: healthPort, method: 'GET', path: '/metrics' });
+  t.same([refused.status, JSON.parse(refused.body.toString()).code], [401, 'RECTIFIER_UNAUTHORIZED']);
+  for (const path of ['/health/live', '/health/ready']) {
+    const probe = await send({ port: healthPort, method: 'GET', path });
+    t.same([probe.status, probe.headers['content-type']], [200, 'application/json; charset=utf-8'], path);
+    t.ok(probe.headers['x-request-id'], `${path}: x-request-id`);
+  }
   const other = await send({ port: healthPort, method: 'POST', path: '/activations/relu', headers: { 'content-type': 'application/json' }, body: '{"x":[1]}' });
   t.same([other.status, JSON.parse(other.body.toString()).code], [404, 'RECTIFIER_NOT_FOUND']);
   t.equal((await send({ port: server.port, method: 'GET', path: '/health/ready' })).status, 200, 'the main port has them too');
