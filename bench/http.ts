@@ -5,7 +5,7 @@
 // bench/echo-server.ts as child processes (`taskset -c 0` on 2 cores), pins this process, the load
 // generator, to the last core (`taskset -a -p`), and runs every scenario against the echo, then the service. Small and medium
 // JSON go through autocannon's API; multi-megabyte answers through a keep-alive node:http loop that
-// discards bodies (autocannon 9 turns every body into a string, DESIGN §5), the same client for
+// discards bodies (autocannon 9 turns every body into a string), the same client for
 // both servers. The large-JSON scenario also reads each server's event-loop delay (a preloaded
 // monitor, bench/event-loop-monitor.ts) and the latency of small requests sent meanwhile at a fixed
 // rate, beside their latency on the idle server. Prints markdown tables with the ratio to the echo

@@ -1,6 +1,6 @@
 // A keep-alive node:http load loop that discards answer bodies: the client for multi-megabyte answers.
 //
-// autocannon 9 appends every body chunk to a string (DESIGN §5); with 4 MB binary answers the load
+// autocannon 9 appends every body chunk to a string (measured here); with 4 MB binary answers the load
 // generator, not the server, would set the pace. Here each of N connections sends the same request
 // back to back and only counts the answer's bytes.
 import { Agent, request } from 'node:http';

@@ -8,6 +8,7 @@
 // and its health probes every 10 s, then SIGTERMs it and prints a markdown report on stdout
 // (progress on stderr) ending in `soak: PASS` (exit 0) or `soak: FAIL (<reasons>)` (exit 1).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { inCgroup, memoryCgroup } from './cgroup.js';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -50,6 +51,7 @@ const { values: opts } = parseArgs({
     seed: { type: 'string', default: '1' },
     'sample-seconds': { type: 'string', default: '10' },
     lenient: { type: 'boolean', default: false },
+    cgroup: { type: 'boolean', default: false },
   },
 });
 
@@ -639,6 +641,9 @@ const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, de
 async function main(): Promise<number> {
   const started = performance.now();
   const manifest = manifestEnv();
+  // Under --cgroup the server runs under the manifest's real memory limit and derives its budget from it.
+  const group = opts.cgroup ? memoryCgroup(manifest.memoryLimit ?? 1024 * MiB, 'rectifier-soak') : undefined;
+  if (group) delete manifest.env.MEMORY_BUDGET_BYTES;
   const env: Record<string, string | undefined> = { ...manifest.env, LOG_LEVEL: 'warn' };
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && value !== '') env[key] = value;
   const port = await portFrom(process.env.PORT);
@@ -661,7 +666,10 @@ async function main(): Promise<number> {
 
   // The server.
   log(`starting dist/server.js on ${HOST}:${port} (${configLine})`);
-  const server = spawn(process.execPath, ['--import', WATCHDOG, join(REPO_ROOT, 'dist', 'server.js')], {
+  const argv = [process.execPath, '--import', WATCHDOG, join(REPO_ROOT, 'dist', 'server.js')];
+  const [command, ...args] = group ? inCgroup(group, argv) : argv;
+  if (group) log(`in a memory cgroup of ${((manifest.memoryLimit ?? 1024 * MiB) / MiB).toFixed(0)} MiB (the manifest's limits.memory)`);
+  const server = spawn(command, args, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -789,6 +797,9 @@ async function main(): Promise<number> {
     exit = `${code !== null ? `exit ${code}` : `killed by ${signal}`} during the run`;
   }
   agent.destroy();
+  const cgroupPeak = group?.peak();
+  const oomKills = group?.oomKills() ?? 0;
+  await group?.remove();
   const wallMs = performance.now() - started;
 
   // ---------------------------------------------------------------- the report
@@ -852,6 +863,7 @@ async function main(): Promise<number> {
         [first === undefined ? 'at start (after the warm-up)' : `at start (${clock(first.tMs)}, after a ${WARMUP_MS / 1000} s warm-up)`, first === undefined ? '–' : mib(first.rssKiB)],
         [last === undefined ? 'at end' : `at end (${clock(last.tMs)})`, last === undefined ? '–' : mib(last.rssKiB)],
         [`peak (VmHWM${manifest.memoryLimit === undefined ? '' : `; manifest limit ${(manifest.memoryLimit / MiB).toFixed(0)} MiB`})`, mib(peakKiB)],
+        ...(cgroupPeak === undefined ? [] : [[`the cgroup's peak (its limit ${((manifest.memoryLimit ?? 0) / MiB).toFixed(0)} MiB); OOM kills`, `${mib(cgroupPeak / 1024)}; ${oomKills}`]]),
         [
           `slope, least squares over ${counted.length} samples after the warm-up`,
           Number.isNaN(fit.slope)
@@ -921,6 +933,7 @@ async function main(): Promise<number> {
   if (exitedDuringRun !== undefined) reasons.push(`the server stopped during the run (${exitedDuringRun})`);
   if (final === undefined || busy(final)) reasons.push('leases or compute slots still held after the load');
   if (!exitOk && exitedDuringRun === undefined) reasons.push(`the server's ${exit} after SIGTERM, not exit 0`);
+  if (oomKills > 0) reasons.push(`the OOM killer ended ${oomKills} process(es) of the cgroup`);
   out.push(reasons.length === 0 ? 'soak: PASS' : `soak: FAIL (${reasons.join('; ')})`);
   console.log(out.join('\n'));
   return reasons.length === 0 ? 0 : 1;

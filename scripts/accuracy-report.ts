@@ -72,7 +72,7 @@ ${ACCURACY_RULES}
 ## The reference
 
 \`test/fixtures/generate_reference.py\` evaluates each function from its mathematical definition
-(DESIGN §2/§3, PyTorch's values at kinks) with mpmath at 50 digits, at the exact double inputs and
+(the catalogue's formulas, PyTorch's values at kinks) with mpmath at 50 digits, at the exact double inputs and
 parameters, and checks every value again at 100 digits. Points: ±0, subnormals (5e-324, 1e-310),
 ±1e-300, ±1e-17, ±1e-8, ±1e-3, each kink and its two neighbouring doubles on each side, a grid
 ±0.1…±10, seeded random values, ±15…±40 (the erfc/exp underflow region), ±100, ±700, ±709.78,

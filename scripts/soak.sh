@@ -4,6 +4,7 @@
 #   bash scripts/soak.sh                  # 10 minutes (or SOAK_MINUTES)
 #   bash scripts/soak.sh 0.5              # a 30 s smoke run
 #   POOL_THREADS=4 bash scripts/soak.sh 30 --connections 100 --backoff-ms 0 --sample-seconds 2
+#   bash scripts/soak.sh 10 --cgroup       # under the manifest's memory limit, in a cgroup (root)
 #
 # Builds dist/ first when it is missing or older than src/. The server runs with the configuration
 # of deploy/k8s/deployment.yaml (environment variables override it) on 127.0.0.1 only; it is
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 MINUTES="${SOAK_MINUTES:-10}"
 if [ $# -gt 0 ] && [[ "$1" != -* ]]; then MINUTES="$1"; shift; fi
 if ! [[ "$MINUTES" =~ ^[0-9]+([.][0-9]+)?$|^[.][0-9]+$ ]] || ! awk -v m="$MINUTES" 'BEGIN { exit !(m > 0) }'; then
-  echo "usage: bash scripts/soak.sh [minutes] [--connections N] [--backoff-ms MS] [--sample-seconds S] [--seed N] [--lenient] (minutes > 0, e.g. 0.5; got '$MINUTES')" >&2
+  echo "usage: bash scripts/soak.sh [minutes] [--connections N] [--backoff-ms MS] [--sample-seconds S] [--seed N] [--lenient] [--cgroup] (minutes > 0, e.g. 0.5; got '$MINUTES')" >&2
   exit 2
 fi
 

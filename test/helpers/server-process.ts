@@ -4,6 +4,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
+import { inCgroup, type MemoryCgroup } from '../../bench/cgroup.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,8 +27,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface StartOptions {
-  /** A cgroup's `cgroup.procs` file: the process enters it before it starts (its memory limit applies). */
-  cgroupProcs?: string;
+  /** The process enters this cgroup before it starts (its memory limit applies). */
+  cgroup?: MemoryCgroup;
 }
 
 /** Starts `node --import tsx src/server.ts` and resolves once /health/live answers; killed on teardown. */
@@ -35,7 +36,7 @@ export async function startServer(t: Test, env: Record<string, string> = {}, opt
   const port = await freePort();
   const node = [process.execPath, '--import', 'tsx', 'src/server.ts'];
   // The shell writes its own pid into the cgroup, then becomes node: same pid, inside the cgroup from its first instruction.
-  const [command, ...args] = options.cgroupProcs === undefined ? node : ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', options.cgroupProcs, ...node];
+  const [command, ...args] = options.cgroup === undefined ? node : inCgroup(options.cgroup, node);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', POOL_THREADS: '1', ...env },

@@ -29,7 +29,7 @@ function binary(port: number, path: string, body: Buffer, answer: 'binary' | 'js
 t.test('bursts, concurrent 32 MiB uploads and 100 MB JSON answers: 200 or 503, never killed', async (t) => {
   const cgroup = memoryCgroup(t, LIMIT);
   // deploy/k8s/deployment.yaml: 2 CPUs, POOL_QUEUE 16, a 1 GiB limit (the budget is derived from it).
-  const server = await startServer(t, { POOL_THREADS: '2', POOL_QUEUE: '16', LOG_LEVEL: 'warn' }, { cgroupProcs: cgroup.procs });
+  const server = await startServer(t, { POOL_THREADS: '2', POOL_QUEUE: '16', LOG_LEVEL: 'warn' }, { cgroup });
   const pid = server.child.pid!;
   const phases: Array<[string, () => Promise<Sent>, number]> = [
     ['burst of 1M-element gelu', () => binary(server.port, '/activations/gelu', small, 'binary'), 120],

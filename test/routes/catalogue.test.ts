@@ -3,7 +3,7 @@ import t from 'tap';
 import { registry } from '../../src/core/registry.js';
 import { testApp } from '../helpers/app.js';
 
-// DESIGN §2, the names a caller may rely on.
+// The catalogue of the first version, the names a caller may rely on.
 const DESIGN_NAMES = [
   'relu', 'leaky_relu', 'prelu', 'shifted_relu', 'threshold', 'relu6', 'hardtanh', 'elu', 'celu', 'selu',
   'gelu', 'silu', 'swish', 'softplus', 'mish', 'sigmoid', 'tanh', 'logsigmoid', 'softsign', 'tanhshrink',

@@ -46,7 +46,7 @@ export function checkDim(dim: number, rank: number): string | undefined {
  * −x; negation is exact) and, for a finite maximum, writes exp(sign·x_j − max) to w[j] (a float64
  * scratch row: a float32 output must not be read back) and sets scan.tail. Otherwise the weights are
  * left untouched and `scan.status` says why: an infinite maximum is never subtracted (replacing it by
- * 0, DESIGN §3, would still give inf/inf = NaN for softmax([inf, 1])). With `withZero` the row gets
+ * 0 would still give inf/inf = NaN for softmax([inf, 1])). With `withZero` the row gets
  * an implicit extra element 0 (logsumexp's LSE(0, x…)): it takes part in the maximum and the tail.
  * Both element types take the same path (shiftedExp is as cheap as a float32-grade exponential).
  */
