@@ -2,7 +2,7 @@
 # Soak: the compiled service under N minutes of mixed keep-alive traffic on loopback (bench/soak.ts); exit 0 on PASS.
 #
 #   bash scripts/soak.sh                  # 10 minutes (or SOAK_MINUTES)
-#   bash scripts/soak.sh 0.5              # a 30 s smoke run
+#   bash scripts/soak.sh 2                # a smoke run (the first minute is warm-up)
 #   POOL_THREADS=4 bash scripts/soak.sh 30 --connections 100 --backoff-ms 0 --sample-seconds 2
 #   bash scripts/soak.sh 10 --cgroup       # under the manifest's memory limit, in a cgroup (root)
 #

@@ -50,6 +50,19 @@ export class Arena {
     this.#free = [[0, this.#pages]];
   }
 
+  /**
+   * Writes every page once, so that all of the arena is resident from now on. Regions are reused
+   * lowest address first, yet with requests of many sizes in flight the highest page ever used
+   * still creeps up for a while (it cannot pass the arena's size); a service that owns its memory
+   * (a container's budget) takes it all at start instead: RSS is flat from then on, and no request
+   * ever pays a page fault for its buffers.
+   */
+  prefault(): void {
+    const bytes = new Uint8Array(this.buffer);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 0;
+    this.#highWaterPages = this.#pages;
+  }
+
   /** A region of at least `bytes`, lowest address first; undefined when no free extent is large enough. */
   alloc(bytes: number): Region | undefined {
     const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));

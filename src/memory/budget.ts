@@ -17,8 +17,18 @@ export function containerLimit(constrained: number | undefined = process.constra
   return constrained !== undefined && constrained > 0 && constrained < machine ? constrained : undefined;
 }
 
+export interface MemoryBudget {
+  bytes: number;
+  /**
+   * Where it comes from. A budget set or derived from a container's limit is the service's to
+   * hold: its arena is faulted in at start (arena.ts). A share of a shared machine is taken as used.
+   */
+  source: 'configured' | 'container' | 'machine';
+}
+
 /** MEMORY_BUDGET_BYTES when set (non-zero), else a share of the container's limit or of the machine. */
-export function memoryBudget(configured: number, limit = containerLimit(), machine = totalmem()): number {
-  if (configured > 0) return configured;
-  return Math.floor(limit !== undefined ? limit * LIMIT_SHARE : machine * MACHINE_SHARE);
+export function memoryBudget(configured: number, limit = containerLimit(), machine = totalmem()): MemoryBudget {
+  if (configured > 0) return { bytes: configured, source: 'configured' };
+  if (limit !== undefined) return { bytes: Math.floor(limit * LIMIT_SHARE), source: 'container' };
+  return { bytes: Math.floor(machine * MACHINE_SHARE), source: 'machine' };
 }

@@ -20,11 +20,13 @@ export function inlineMaxWork(config: Config, threads: number): number {
 export const computePlugin = fp<{ config: Config }>(
   async (app, { config }) => {
     const threads = poolThreads(config);
+    const budget = memoryBudget(config.MEMORY_BUDGET_BYTES);
     const compute = new PooledCompute({
       threads,
       queue: config.POOL_QUEUE,
       inlineMaxWork: inlineMaxWork(config, threads),
-      budgetBytes: memoryBudget(config.MEMORY_BUDGET_BYTES),
+      budgetBytes: budget.bytes,
+      prefault: budget.source !== 'machine',
       taskTimeoutMs: config.TASK_TIMEOUT_MS,
       workerHeapMb: config.WORKER_HEAP_MB === 0 ? undefined : config.WORKER_HEAP_MB,
     });

@@ -22,6 +22,8 @@ export interface PooledComputeOptions {
   /** Work (elements x cost class) below which a request runs inline. */
   inlineMaxWork: number;
   budgetBytes: number;
+  /** Fault the whole arena in at start (a budget the service owns: see Arena.prefault). */
+  prefault?: boolean;
   /** A task running longer is asked to stop, and its worker replaced if it does not. */
   taskTimeoutMs: number;
   /** Old-generation heap limit of each worker, in MiB. */
@@ -100,6 +102,7 @@ export class PooledCompute implements ComputeService {
   constructor(options: PooledComputeOptions) {
     const slots = options.threads + options.queue;
     const arena = new Arena(options.budgetBytes);
+    if (options.prefault) arena.prefault();
     const flags = new SharedArrayBuffer(Math.max(1, slots) * Int32Array.BYTES_PER_ELEMENT);
     this.#admission = new Admission({ slots, budgetBytes: options.budgetBytes, arena, flags: new Int32Array(flags) });
     this.#pool = new WorkerPool({ threads: options.threads, memory: { arena: arena.buffer, flags }, heapLimitMb: options.workerHeapMb });

@@ -238,3 +238,10 @@ t.test('a region the arena never handed out (past its end, or part of a live one
   t.equal(arena.stats().inUse, 2 * PAGE_BYTES, 'nothing changed');
   t.equal(arena.alloc(PAGE_BYTES)!.offset, 2 * PAGE_BYTES, 'the live region is not handed out again');
 });
+
+t.test('prefault makes the whole arena resident: its high water is its size, and it still allocates from the bottom', async (t) => {
+  const arena = new Arena(8 * PAGE_BYTES);
+  arena.prefault();
+  t.equal(arena.stats().highWater, 8 * PAGE_BYTES);
+  t.equal(arena.alloc(PAGE_BYTES)!.offset, 0);
+});
