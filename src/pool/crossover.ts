@@ -9,37 +9,34 @@ export const COST_CLASSES = { cheap: 1, moderate: 3, costly: 10, expensive: 30, 
 export type CostClass = keyof typeof COST_CLASSES;
 
 /**
- * [forward, backward] classes, measured on this machine (2 cores, Node 20): the compiled kernels
- * through forwardInto/backwardInto, 1M float64 elements ([1024, 1024] for the axis functions),
- * best of 3 x 9 runs; relu forward = 1.27 ns/element. Ratios to it (forward/backward):
- *   relu 1.0/1.6, leaky_relu 0.9/2.9, prelu 0.9/2.9, shifted_relu 1.2/2.3, threshold 1.3/1.7,
- *   relu6 2.4/2.4, hardtanh 1.7/2.4, elu 6.8/11, celu 9.7/19, selu 6.9/7.3, gelu 192/231,
- *   silu 5.5/17, swish 7.5/20, softplus 20/19, mish 12/34, sigmoid 5.2/10, tanh 6.6/12,
- *   logsigmoid 17/8.4, softsign 4.7/8.8, tanhshrink 40/45, hardsigmoid 1.3/2.3,
- *   hardswish 1.5/2.7, softshrink 1.9/2.2, hardshrink 1.5/2.2, softmax 7.2/22,
- *   log_softmax 7.3/21, softmin 7.2/22, logsumexp 6.5/7.3, glu 3.0/3.3.
- * The kernels were being rewritten for speed while this was measured (gelu, for one, still had
- * its slow exact kernel): when they change, measure again (best ns/element of each kernel divided
- * by relu's forward) and update the table.
+ * [forward, backward] classes, measured with bench/kernels.ts (full run, 2026-12-04, 2 cores,
+ * Node 20): 1M elements ([1024, 1024] for the axis functions), the slower of float32 and float64
+ * divided by relu's forward in the same element type (2.2 and 2.5 ns per element). Ratios
+ * forward/backward: relu 1.0/1.6, leaky_relu 0.9/2.8, prelu 0.9/2.8, shifted_relu 2.1/2.2,
+ * threshold 2.3/2.4, relu6 2.2/2.2, hardtanh 1.8/2.2, elu 5.2/7.4, celu 7.1/14, selu 6.3/7.1,
+ * gelu 14/18, silu 4.7/11, swish 5.6/25, softplus 15/21, mish 8.3/23, sigmoid 4.0/7.3,
+ * tanh 5.2/7.4, logsigmoid 11/6.0, softsign 3.1/5.8, tanhshrink 33/32, hardsigmoid 1.4/2.1,
+ * hardswish 1.5/2.4, softshrink 1.7/2.0, hardshrink 1.4/2.0, softmax 6.5/21, log_softmax 6.9/20,
+ * softmin 6.4/21, logsumexp 6.0/6.5, glu 2.5/3.1. When the kernels change, measure again.
  */
 export const FUNCTION_COSTS: Readonly<Record<string, readonly [CostClass, CostClass]>> = {
   relu: ['cheap', 'cheap'],
   leaky_relu: ['cheap', 'moderate'],
   prelu: ['cheap', 'moderate'],
-  shifted_relu: ['cheap', 'moderate'],
-  threshold: ['cheap', 'cheap'],
+  shifted_relu: ['moderate', 'moderate'],
+  threshold: ['moderate', 'moderate'],
   relu6: ['moderate', 'moderate'],
-  hardtanh: ['cheap', 'moderate'],
-  elu: ['costly', 'costly'],
-  celu: ['costly', 'expensive'],
+  hardtanh: ['moderate', 'moderate'],
+  elu: ['moderate', 'costly'],
+  celu: ['costly', 'costly'],
   selu: ['costly', 'costly'],
-  gelu: ['heavy', 'heavy'],
-  silu: ['costly', 'costly'],
+  gelu: ['costly', 'expensive'],
+  silu: ['moderate', 'costly'],
   swish: ['costly', 'expensive'],
-  softplus: ['expensive', 'expensive'],
+  softplus: ['costly', 'expensive'],
   mish: ['costly', 'expensive'],
   sigmoid: ['moderate', 'costly'],
-  tanh: ['costly', 'costly'],
+  tanh: ['moderate', 'costly'],
   logsigmoid: ['costly', 'costly'],
   softsign: ['moderate', 'costly'],
   tanhshrink: ['expensive', 'expensive'],
@@ -67,18 +64,18 @@ export function backwardWork(def: ActivationDefinition, elements: number): numbe
 }
 
 /**
- * The event loop's cost, in work units, of copying one byte of input into a fresh
- * SharedArrayBuffer for the pool: ~0.37 ns per byte here (page faults of the new buffer, then the
- * copy; 1M float64 in ~3 ms), against 1.3 ns per unit. So 2.3 units per float64 element.
+ * The event loop's cost, in work units, of copying one byte of input into the arena for the pool:
+ * up to ~0.37 ns per byte here (page faults of pages not used before, then the copy; 1M float64 in
+ * ~3 ms), against 1.3 ns per unit. So 2.3 units per float64 element.
  */
 export const COPY_WORK_PER_BYTE = 0.28;
 
 /**
  * Inline when the work is under INLINE_MAX_WORK, or when copying the inputs that are not yet in
- * the arena would cost the event loop as much as computing inline; never with INLINE_MAX_WORK 0. The second case keeps the
- * cheap functions (and moderate backward passes, which copy x and grad_output) inline for inputs
- * in ordinary memory: measured on 100k–1M elements, their pool path was slower and held the event
- * loop as long or longer.
+ * the arena would cost the event loop as much as computing inline; never with INLINE_MAX_WORK 0.
+ * The second case keeps the cheap functions (and moderate backward passes, which copy x and
+ * grad_output) inline for inputs in ordinary memory: measured on 100k–1M elements, their pool path
+ * was slower and held the event loop as long or longer.
  *
  * INLINE_MAX_WORK: with the inputs already shared, two workers broke even with inline at
  * ~60k elements for relu forward and ~70k backward, ~45k sigmoid forward, ~25k softmax forward,

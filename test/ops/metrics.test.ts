@@ -105,7 +105,7 @@ async function abandonGelu(app: FastifyInstance, elements: number): Promise<numb
 }
 
 t.test('real traffic, inline and in the pool, fills elements and task times; a client gone mid-computation counts as aborted', async (t) => {
-  // One thread; work from 1000 up goes to the pool: relu [-1, 2] (work 2) runs inline, gelu on 100 elements (work 10 000) in the pool.
+  // One thread; work from 1000 up goes to the pool: relu [-1, 2] (work 2) runs inline, gelu on 100 elements (work 1000 forward, 3000 backward) in the pool.
   const app = await testApp(t, { POOL_THREADS: '1', INLINE_MAX_WORK: '1000' });
   const x = Array.from({ length: 100 }, (_, i) => i / 10 - 5);
   t.equal((await app.inject({ method: 'POST', url: '/activations/relu', payload: { x: [-1, 2] } })).statusCode, 200);

@@ -15,7 +15,7 @@ function batch(n: number): Tensor {
   return { data: Float64Array.from({ length: n }, (_, i) => ((i % 1000) - 500) / 100), shape: [n] };
 }
 
-/** One thread, a queue of one, everything from work 1000 up in the pool (gelu: 10 elements); the worker started. */
+/** One thread, a queue of one, everything from work 1000 up in the pool (gelu: 100 elements); the worker started. */
 async function observedApp(t: Test) {
   const app = await testApp(t, { POOL_THREADS: '1', POOL_QUEUE: '1', INLINE_MAX_WORK: '1000' });
   await app.compute.forward(gelu, batch(2000), GELU);
@@ -28,13 +28,13 @@ t.test('inline and pool calls are reported once each, with what ran where and fo
   const { app, tasks } = await observedApp(t);
   await app.compute.forward(relu, batch(4), {});
   await app.compute.backward(relu, batch(3), batch(3), {}, 'torch');
-  await app.compute.forward(gelu, batch(20), GELU);
-  await app.compute.backward(gelu, batch(30), batch(30), GELU, 'torch');
+  await app.compute.forward(gelu, batch(200), GELU);
+  await app.compute.backward(gelu, batch(300), batch(300), GELU, 'torch');
   t.match(tasks, [
     { function: 'relu', operation: 'forward', elements: 4, where: 'inline', waitSeconds: 0, outcome: 'ok' },
     { function: 'relu', operation: 'backward', elements: 3, where: 'inline', waitSeconds: 0, outcome: 'ok' },
-    { function: 'gelu', operation: 'forward', elements: 20, where: 'pool', outcome: 'ok' },
-    { function: 'gelu', operation: 'backward', elements: 30, where: 'pool', outcome: 'ok' },
+    { function: 'gelu', operation: 'forward', elements: 200, where: 'pool', outcome: 'ok' },
+    { function: 'gelu', operation: 'backward', elements: 300, where: 'pool', outcome: 'ok' },
   ]);
   t.equal(tasks.length, 4);
   // A pool call's run includes the round trip to the worker and back, which is never instant.
