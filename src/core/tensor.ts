@@ -56,10 +56,11 @@ export interface NestedArrayProblem {
 export type NestedParse = { ok: true; tensor: Tensor } | { ok: false; problem: NestedArrayProblem };
 
 /**
- * Flattens a number or a rectangular nested array (rank 0..maxRank) into a float64 tensor.
+ * Flattens a number or a rectangular nested array (rank 0..maxRank) into a float64 tensor, on the
+ * first elements of `into` when given (it must hold `maxElements`), else on an array of its own.
  * Iterative, so a 100 000-deep nesting is a problem report, not a stack overflow.
  */
-export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX_RANK): NestedParse {
+export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX_RANK, into?: Float64Array): NestedParse {
   // Shape from the first element at each depth.
   const shape: number[] = [];
   let probe: unknown = value;
@@ -76,7 +77,8 @@ export function fromNested(value: unknown, maxElements = Infinity, maxRank = MAX
   if (size > maxElements) {
     return fail('too_many', [], `${size} elements (shape [${shape.join(', ')}]) exceed the limit of ${maxElements}`);
   }
-  const data = new Float64Array(size);
+  if (into !== undefined && size > into.length) throw new RangeError(`a tensor of ${size} elements does not fit its ${into.length}`);
+  const data = into === undefined ? new Float64Array(size) : into.subarray(0, size);
   if (shape.length === 0) {
     const problem = checkNumber(value, []);
     if (problem) return { ok: false, problem };

@@ -76,10 +76,11 @@ export interface ComputeService {
   /** An array of `like`'s element type: a region of the lease's arena when large, else on the heap. */
   array(like: FloatArray, length: number, lease?: Lease): FloatArray;
   /**
-   * Parses a large JSON body (a region of the lease) in a worker and decodes its tensors; rejects
-   * with the ApiError the event loop would have thrown (invalid JSON, ragged x, too many elements...).
+   * Parses a large JSON body (a region of the lease) in a worker and decodes its tensors into
+   * regions of the lease; rejects with the ApiError the event loop would have thrown (invalid JSON,
+   * ragged x, too many elements...).
    */
-  parseJson(def: ActivationDefinition, body: Region, maxElements: number, lease: Lease): Promise<ParsedJsonBody>;
+  parseJson(def: ActivationDefinition, body: Region, maxElements: number, gradient: boolean, lease: Lease): Promise<ParsedJsonBody>;
   /** The bytes of `head`, the tensor's JSON text and `tail`, written in a worker into a region of the lease. */
   encodeJson(def: ActivationDefinition, head: string, tensor: Tensor, field: string, tail: string, lease: Lease): Promise<Buffer>;
   stats(): ComputeStats;

@@ -5,7 +5,7 @@ import { sizeOf } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
 import { Arena, type Region } from '../memory/arena.js';
 import { dtypeOf, floatArray, refOf, type ArenaArray } from '../memory/views.js';
-import { unwrap, type Offloaded, type ParsedJsonBody } from '../transport/json-offload.js';
+import { unwrap, type Offloaded, type ParsedJsonBody, type ParsedShapes, type ParseTask } from '../transport/json-offload.js';
 import { maxTensorJsonBytes } from '../transport/json-text.js';
 import { Admission, type Lease } from './admission.js';
 import { blockwise, runWhole, type KernelJob } from './blocks.js';
@@ -155,12 +155,20 @@ export class PooledCompute implements ComputeService {
     return this.#array({ lease }, like, length);
   }
 
-  async parseJson(def: ActivationDefinition, body: Region, maxElements: number, lease: Lease): Promise<ParsedJsonBody> {
+  async parseJson(def: ActivationDefinition, body: Region, maxElements: number, gradient: boolean, lease: Lease): Promise<ParsedJsonBody> {
     const call: TaskCall = { function: def.name, operation: 'parse', elements: 0, where: 'pool' };
     return this.#call(call, lease, 0, async (own, clock) => {
-      const task = { bytes: { offset: body.offset, length: body.bytes }, maxElements };
-      const result = (await this.#runAll([task], 'parseJson', own.lease, clock))[0] as Offloaded<ParsedJsonBody>;
-      return unwrap(result);
+      // A body of n bytes holds at most n/2 numbers ("0,"): regions of that many float64, at most maxElements.
+      const capacity = Math.max(1, Math.min(maxElements, Math.ceil(body.bytes / 2)));
+      const region = () => lease.alloc(capacity * Float64Array.BYTES_PER_ELEMENT);
+      const regions = { x: region(), gradOutput: gradient ? region() : undefined };
+      const ref = (r: Region) => ({ offset: r.offset, length: capacity });
+      const task: ParseTask = { bytes: { offset: body.offset, length: body.bytes }, maxElements, x: ref(regions.x), gradOutput: regions.gradOutput && ref(regions.gradOutput) };
+      const shapes = unwrap((await this.#runAll([task], 'parseJson', own.lease, clock))[0] as Offloaded<ParsedShapes>);
+      if (shapes.gradOutput === undefined && regions.gradOutput) lease.free(regions.gradOutput);
+      const tensor = (shape: number[] | undefined, r: Region | undefined): Tensor | undefined =>
+        shape === undefined || r === undefined ? undefined : { data: floatArray('float64', lease.arena.buffer, r.offset, sizeOf(shape)), shape };
+      return { body: shapes.body, x: tensor(shapes.x, regions.x), gradOutput: tensor(shapes.gradOutput, regions.gradOutput) };
     });
   }
 

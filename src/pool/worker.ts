@@ -1,10 +1,10 @@
 // The worker thread's entry: runs slices with the core kernels, and parses and encodes large JSON.
 // Imports the pure core and transport codecs, never Fastify or the pool.
 import { createRequire } from 'node:module';
-import { move, workerData, valueSymbol, transferableSymbol } from 'piscina';
+import { workerData } from 'piscina';
 import type { ParamGrads } from '../core/definition.js';
 import { viewsOf } from '../memory/views.js';
-import { encodeOffloaded, parseOffloaded, type EncodeTask, type Offloaded, type ParsedJsonBody, type ParseTask } from '../transport/json-offload.js';
+import { encodeOffloaded, parseOffloaded, type EncodeTask, type Offloaded, type ParsedShapes, type ParseTask } from '../transport/json-offload.js';
 import { CANCELLED, runSlice, type SliceTask } from './slice.js';
 import type { WorkerMemory } from './pool.js';
 
@@ -29,22 +29,10 @@ export function loadedModules(): string[] {
   return Object.keys(createRequire(import.meta.url).cache);
 }
 
-/**
- * A parsed body with its tensors' buffers moved to the event loop: piscina moves what a result's
- * transferable symbol lists and answers the value under its value symbol.
- */
-function movedBody(result: Offloaded<ParsedJsonBody>): object {
-  const tensors = result.ok ? [result.value.x, result.value.gradOutput] : [];
-  return move({
-    [valueSymbol]: result,
-    [transferableSymbol]: tensors.flatMap((t) => (t ? [t.data.buffer] : [])),
-  }) as object;
-}
-
-/** Parses a large body (in the arena) and decodes its tensors; skipped when its client has already gone. */
-export function parseJson(task: Slotted<ParseTask>): object | typeof CANCELLED {
+/** Parses a large body (in the arena) and decodes its tensors into their regions; skipped when its client has already gone. */
+export function parseJson(task: Slotted<ParseTask>): Offloaded<ParsedShapes> | typeof CANCELLED {
   if (cancelledFlag(task.slot)()) return CANCELLED;
-  return movedBody(parseOffloaded(task, views));
+  return parseOffloaded(task, views);
 }
 
 /** Writes a large answer's JSON text into its arena region; stops when its client has gone. */

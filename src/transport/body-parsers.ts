@@ -190,7 +190,7 @@ export function registerBodyParsers(fastify: FastifyInstance, config: Config): v
     }
     const region = lease.alloc(declared);
     await readBody(payload, { limit, label: 'JSON', into: lease.arena.bytesOf(region) });
-    const parsed = await fastify.compute.parseJson(route.def, region, maxElements, lease);
+    const parsed = await fastify.compute.parseJson(route.def, region, maxElements, route.gradient, lease);
     lease.free(region);
     lease.shrink(parsedJsonRequestBytes(parsed.x?.data.length ?? 0, parsed.gradOutput?.data.length ?? 0, route.gradient, declared));
     request.jsonTensors = parsed;

@@ -11,10 +11,11 @@ import { writeAnswerJson } from './json-text.js';
 export type Offloaded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
 /**
- * A body parsed in a worker. Its tensors are decoded onto arrays of the worker's own, whose
- * buffers are moved (not copied) to the event loop; `body` is the rest, with x and grad_output
- * replaced by the placeholder 0 for the route schema to check. It is at most MAX_JSON_DEPTH deep,
- * so it crosses the thread boundary safely.
+ * A body parsed in a worker: `body` is the rest, with x and grad_output replaced by the
+ * placeholder 0 for the route schema to check (at most MAX_JSON_DEPTH deep, so it crosses the
+ * thread boundary safely); the tensors are decoded into arena regions the event loop gave, and
+ * only their shapes come back. Nothing of their size touches the event loop's heap, whose
+ * collector would otherwise pause it for every large body.
  */
 export interface ParsedJsonBody {
   body: unknown;
@@ -22,10 +23,20 @@ export interface ParsedJsonBody {
   gradOutput?: Tensor;
 }
 
+/** What the worker answers: the rest of the body, and the shapes of the tensors it wrote. */
+export interface ParsedShapes {
+  body: unknown;
+  x?: number[];
+  gradOutput?: number[];
+}
+
 export interface ParseTask {
   /** The body's bytes in the arena. */
   bytes: ArenaArray;
   maxElements: number;
+  /** Where x and grad_output go: float64 regions of `maxElements` (or fewer, the most the body can hold). */
+  x: ArenaArray;
+  gradOutput?: ArenaArray;
 }
 
 export interface EncodeTask {
@@ -48,16 +59,18 @@ function failure(err: unknown): { ok: false; code: ErrorCode; message: string } 
   throw err;
 }
 
-/** Parses the body and decodes its tensors, or reports the ApiError the event loop would have thrown. */
-export function parseOffloaded(task: ParseTask, views: ArenaViews): Offloaded<ParsedJsonBody> {
+/** Parses the body and decodes its tensors into their regions, or reports the ApiError the event loop would have thrown. */
+export function parseOffloaded(task: ParseTask, views: ArenaViews): Offloaded<ParsedShapes> {
   try {
     const body = parseJsonBytes(views.bytes.subarray(task.bytes.offset, task.bytes.offset + task.bytes.length), task.maxElements);
-    const result: ParsedJsonBody = { body };
+    const result: ParsedShapes = { body };
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: true, value: result };
     const fields = body as Record<string, unknown>;
     for (const [field, key] of TENSOR_FIELDS) {
-      if (fields[field] === undefined) continue;
-      result[key] = decodeTensor(fields[field], field, task.maxElements);
+      const region = task[key];
+      if (fields[field] === undefined || region === undefined) continue;
+      const into = arrayAt(views, 'float64', region) as Float64Array;
+      result[key] = [...decodeTensor(fields[field], field, task.maxElements, into).shape];
       fields[field] = 0;
     }
     return { ok: true, value: result };

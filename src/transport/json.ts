@@ -3,9 +3,12 @@ import type { Tensor } from '../core/definition.js';
 import { fromNested } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
 
-/** Turns a nested JSON value into a tensor, or throws a 400/413 naming the field and element index. */
-export function decodeTensor(value: unknown, field: string, maxElements: number): Tensor {
-  const parsed = fromNested(value, maxElements);
+/**
+ * Turns a nested JSON value into a tensor (on the first elements of `into` when given), or throws a
+ * 400/413 naming the field and element index.
+ */
+export function decodeTensor(value: unknown, field: string, maxElements: number, into?: Float64Array): Tensor {
+  const parsed = fromNested(value, maxElements, undefined, into);
   if (parsed.ok) return parsed.tensor;
   const { reason, path, message } = parsed.problem;
   const where = field + path.map((i) => `[${i}]`).join('');
