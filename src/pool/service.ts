@@ -1,5 +1,4 @@
 // The compute service: runs a request inline or split across the worker pool, under its lease, with deadlines.
-import { once } from 'node:events';
 import type { ActivationDefinition, Dtype, FloatArray, Gradient, Kink, ParamGrads, ParamValues, Tensor } from '../core/definition.js';
 import { sizeOf } from '../core/tensor.js';
 import { ApiError } from '../errors.js';
@@ -12,7 +11,8 @@ import { blockwise, runWhole, type KernelJob } from './blocks.js';
 import type { ComputeHealth, ComputeService, ComputeStats, TaskRecord } from './compute.js';
 import { backwardWork, forwardWork, runsInline } from './crossover.js';
 import { WorkerPool } from './pool.js';
-import { CANCELLED, type SliceTask } from './slice.js';
+import { ComputeAbortedError, PoolRunner } from './runner.js';
+import type { SliceTask } from './slice.js';
 import { rowLayout, slices, sumParamGrads, type Slice } from './split.js';
 
 export interface PooledComputeOptions {
@@ -30,14 +30,6 @@ export interface PooledComputeOptions {
   workerHeapMb?: number;
 }
 
-/** What a cancelled call rejects with: the client went away; nobody waits for an answer. */
-export class ComputeAbortedError extends Error {
-  override readonly name = 'AbortError';
-  constructor() {
-    super('the computation was cancelled');
-  }
-}
-
 /**
  * Arrays smaller than this stay on the JavaScript heap; larger ones are arena regions, whose pages
  * are reused from one request to the next (a fresh 4 MB buffer costs ~1 ms of page faults here).
@@ -50,24 +42,10 @@ export const SLICE_WORK = 1 << 19;
 /** The longest stretch of blocks an inline computation runs before the event loop gets a turn. */
 export const SLICE_MS = 2;
 
-/**
- * After a task's deadline, how long it has to notice its cancellation flag before its worker is
- * ended: a second, or the deadline itself when that is shorter.
- */
-export const KILL_GRACE_MS = 1000;
-
-/** A worker that does not exit this long after it was told to is given up on (its memory stays held until then). */
-const EXIT_WAIT_MS = 10_000;
-
 /** Stalled or without workers this long past a deadline and its grace: liveness fails. */
 const STUCK_FACTOR = 3;
 
 type TaskCall = Pick<TaskRecord, 'function' | 'operation' | 'elements' | 'where'>;
-
-/** A rejection meaning the deadline passed: the task was stopped or its worker ended. */
-function timeoutError(ms: number): ApiError {
-  return new ApiError('RECTIFIER_TIMEOUT', `the computation did not finish within ${ms} ms (TASK_TIMEOUT_MS); retry with a smaller batch`);
-}
 
 /**
  * The moments of one call: posted to the pool, the first slice taken by a worker (inline: the
@@ -81,6 +59,12 @@ class TaskClock {
   readonly start = (): void => {
     if (this.started === 0) this.started = performance.now();
   };
+
+  /** Marks the tasks posted now; answers the callback for the moment a worker takes the first. */
+  posting(): () => void {
+    this.posted = performance.now();
+    return this.start;
+  }
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -90,12 +74,7 @@ export class PooledCompute implements ComputeService {
   readonly #admission: Admission;
   readonly #threads: number;
   readonly #inlineMaxWork: number;
-  readonly #taskTimeoutMs: number;
-  /** Slices posted to the pool and not yet settled. */
-  #tasks = 0;
-  #timeouts = 0;
-  /** When each task past its deadline was dispatched. */
-  readonly #overdue = new Set<{ since: number }>();
+  readonly #runner: PoolRunner;
   #noWorkersSince: number | undefined;
   readonly #taskListeners: ((task: TaskRecord) => void)[] = [];
 
@@ -108,7 +87,7 @@ export class PooledCompute implements ComputeService {
     this.#pool = new WorkerPool({ threads: options.threads, memory: { arena: arena.buffer, flags }, heapLimitMb: options.workerHeapMb });
     this.#threads = options.threads;
     this.#inlineMaxWork = options.inlineMaxWork;
-    this.#taskTimeoutMs = options.taskTimeoutMs;
+    this.#runner = new PoolRunner(this.#pool, options.taskTimeoutMs);
   }
 
   get pool(): WorkerPool {
@@ -164,7 +143,7 @@ export class PooledCompute implements ComputeService {
       const regions = { x: region(), gradOutput: gradient ? region() : undefined };
       const ref = (r: Region) => ({ offset: r.offset, length: capacity });
       const task: ParseTask = { bytes: { offset: body.offset, length: body.bytes }, maxElements, x: ref(regions.x), gradOutput: regions.gradOutput && ref(regions.gradOutput) };
-      const shapes = unwrap((await this.#runAll([task], 'parseJson', own.lease, clock))[0] as Offloaded<ParsedShapes>);
+      const shapes = unwrap((await this.#runner.runAll([task], 'parseJson', own.lease, clock.posting()))[0] as Offloaded<ParsedShapes>);
       if (shapes.gradOutput === undefined && regions.gradOutput) lease.free(regions.gradOutput);
       const tensor = (shape: number[] | undefined, r: Region | undefined): Tensor | undefined =>
         shape === undefined || r === undefined ? undefined : { data: floatArray('float64', lease.arena.buffer, r.offset, sizeOf(shape)), shape };
@@ -187,7 +166,7 @@ export class PooledCompute implements ComputeService {
         shape: [...tensor.shape],
         out: { offset: region.offset, length: region.bytes },
       };
-      const length = unwrap((await this.#runAll([task], 'encodeJson', own.lease, clock))[0] as Offloaded<number>);
+      const length = unwrap((await this.#runner.runAll([task], 'encodeJson', own.lease, clock.posting()))[0] as Offloaded<number>);
       return lease.arena.bytesOf(region, length);
     });
   }
@@ -198,12 +177,12 @@ export class PooledCompute implements ComputeService {
     return {
       threads: this.#threads,
       liveWorkers: this.#pool.threads.length,
-      busy: Math.max(0, this.#tasks - queued),
+      busy: Math.max(0, this.#runner.pending - queued),
       queued,
       inFlight: this.#admission.inFlight,
       capacity: this.#admission.capacity,
       workerExits: this.#pool.workerExits,
-      timeouts: this.#timeouts,
+      timeouts: this.#runner.timeouts,
       budgetBytes: this.#admission.budget,
       reservedBytes: this.#admission.reservedBytes,
       leases: this.#admission.leases,
@@ -215,14 +194,13 @@ export class PooledCompute implements ComputeService {
 
   health(): ComputeHealth {
     const now = performance.now();
-    const stuckAfter = STUCK_FACTOR * (this.#taskTimeoutMs + Math.min(KILL_GRACE_MS, this.#taskTimeoutMs));
+    const stuckAfter = STUCK_FACTOR * this.#runner.recoveryMs;
     const noWorkers = this.#threads > 0 && this.#pool.threads.length === 0;
     if (!noWorkers) this.#noWorkersSince = undefined;
     else this.#noWorkersSince ??= now;
-    let oldest = now;
-    for (const task of this.#overdue) oldest = Math.min(oldest, task.since);
-    const stuck = now - oldest > stuckAfter || (this.#noWorkersSince !== undefined && now - this.#noWorkersSince > stuckAfter);
-    return { noWorkers, stalled: this.#overdue.size > 0, stuck };
+    const overdue = this.#runner.oldestOverdue();
+    const stuck = (overdue !== undefined && now - overdue > stuckAfter) || (this.#noWorkersSince !== undefined && now - this.#noWorkersSince > stuckAfter);
+    return { noWorkers, stalled: overdue !== undefined, stuck };
   }
 
   saturated(): boolean {
@@ -358,7 +336,7 @@ export class PooledCompute implements ComputeService {
       kink,
       slot: lease.slot,
     }));
-    const parts = await this.#runAll(tasks, undefined, lease, clock);
+    const parts = await this.#runner.runAll(tasks, undefined, lease, clock.posting());
     // An output that had to be copied into the arena is copied back.
     if (os.offset !== refOf(this.#admission.arena.buffer, out)?.offset) {
       out.set(floatArray(dtype, this.#admission.arena.buffer, os.offset, out.length));
@@ -369,80 +347,5 @@ export class PooledCompute implements ComputeService {
   #slices(def: ActivationDefinition, shape: readonly number[], params: ParamValues, outSize: number): Slice[] {
     return slices(rowLayout(def, shape, params, outSize), this.#threads, shape);
   }
-
-  /**
-   * Posts every task and waits until all have settled, so the lease's memory is given back only
-   * when no task of the request is left in the pool. Cancellation (the client gone) takes queued
-   * tasks out of piscina's queue and raises the flag that running ones read between blocks;
-   * workers are never ended for it. A task past its deadline is flagged too, and its worker ended
-   * if it has not stopped after KILL_GRACE_MS. The clock learns when the first task reaches a worker.
-   */
-  async #runAll(tasks: object[], name: string | undefined, lease: Lease, clock: TaskClock): Promise<unknown[]> {
-    clock.posted = performance.now();
-    let timedOut = false;
-    const settled = await Promise.allSettled(
-      tasks.map((task) => this.#post({ ...task, slot: lease.slot }, name, lease, clock, () => (timedOut = true))),
-    );
-    if (timedOut) throw timeoutError(this.#taskTimeoutMs);
-    if (lease.cancelled) throw new ComputeAbortedError();
-    const results: unknown[] = [];
-    for (const s of settled) {
-      if (s.status === 'rejected') throw workerFailure(s.reason);
-      if (s.value === CANCELLED) throw new ComputeAbortedError();
-      results.push(s.value);
-    }
-    return results;
-  }
-
-  #post(task: object, name: string | undefined, lease: Lease, clock: TaskClock, onTimeout: () => void): Promise<unknown> {
-    const control = new AbortController();
-    let threadId = -1;
-    let deadline: NodeJS.Timeout | undefined;
-    let overdue: { since: number } | undefined;
-    // Queued: leave the queue (piscina ends no worker for a task that has not started).
-    const stopListening = lease.onCancel(() => {
-      if (threadId < 0) control.abort();
-    });
-    this.#tasks++;
-    const run = this.#pool.runObserved(task, { name, signal: control.signal }, (id) => {
-      threadId = id;
-      clock.start();
-      const since = performance.now();
-      deadline = setTimeout(() => {
-        this.#timeouts++;
-        overdue = { since };
-        this.#overdue.add(overdue);
-        onTimeout();
-        lease.cancel();
-        deadline = setTimeout(() => {
-          // Still running: end the worker. Its memory is held until the thread has really stopped.
-          const thread = this.#pool.thread(threadId);
-          control.abort();
-          if (thread) lease.hold(Promise.race([once(thread, 'exit'), new Promise((r) => setTimeout(r, EXIT_WAIT_MS))]));
-        }, Math.min(KILL_GRACE_MS, this.#taskTimeoutMs));
-      }, this.#taskTimeoutMs);
-    });
-    lease.hold(run);
-    const settle = () => {
-      clearTimeout(deadline);
-      if (overdue) this.#overdue.delete(overdue);
-      stopListening();
-      this.#tasks--;
-    };
-    run.then(settle, settle);
-    return run;
-  }
 }
 
-/**
- * A task that failed in the pool. A worker that ran out of heap or stopped is an overload of the
- * moment (503, retry); an ApiError is the request's; anything else is a bug and stays a 500.
- */
-function workerFailure(reason: unknown): unknown {
-  if (reason instanceof ApiError) return reason;
-  const code = (reason as { code?: string } | null)?.code;
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new ApiError('RECTIFIER_OVERLOADED', 'a worker ran out of memory computing this request; retry after the Retry-After delay');
-  }
-  return reason;
-}
