@@ -142,8 +142,12 @@ async function burst(origin: string, durationMs: number): Promise<BurstResult> {
 
 type AbortOutcome = 'midComputeAborted' | 'midComputeAnsweredFirst' | 'midBodyReset' | 'midBodyAnsweredFirst' | { error: string };
 
-/** The whole body, then the socket destroyed after 0–20 ms (unless the answer was complete by then). */
-function abortMidCompute(url: URL, body: Buffer): Promise<AbortOutcome> {
+/**
+ * A request that leaves: `mid-compute` sends the whole body and destroys the socket after 0–20 ms
+ * (unless the answer was complete by then); `mid-body` sends half of the body (with the whole
+ * body's Content-Length), then a TCP reset.
+ */
+function abortingRequest(url: URL, body: Buffer, when: 'mid-compute' | 'mid-body'): Promise<AbortOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (outcome: AbortOutcome) => {
@@ -162,47 +166,22 @@ function abortMidCompute(url: URL, body: Buffer): Promise<AbortOutcome> {
       },
       (res) => {
         res.resume();
-        res.on('end', () => done('midComputeAnsweredFirst'));
+        res.on('end', () => done(when === 'mid-compute' ? 'midComputeAnsweredFirst' : 'midBodyAnsweredFirst'));
         res.on('error', () => undefined);
       },
     );
     req.on('error', (err) => done({ error: errorKind(err) }));
-    req.on('finish', () => {
-      setTimeout(() => {
-        if (settled) return;
-        req.destroy();
-        done('midComputeAborted');
-      }, Math.random() * 20);
-    });
-    req.end(body);
-  });
-}
-
-/** Half the body (with the whole body's Content-Length), then a TCP reset. */
-function abortMidBody(url: URL, body: Buffer): Promise<AbortOutcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (outcome: AbortOutcome) => {
-      if (settled) return;
-      settled = true;
-      resolve(outcome);
-    };
-    const req: ClientRequest = request(
-      {
-        agent: false,
-        hostname: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { ...ABORT_HEADERS, 'content-length': String(body.length) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => done('midBodyAnsweredFirst'));
-        res.on('error', () => undefined);
-      },
-    );
-    req.on('error', (err) => done({ error: errorKind(err) }));
+    if (when === 'mid-compute') {
+      req.on('finish', () => {
+        setTimeout(() => {
+          if (settled) return;
+          req.destroy();
+          done('midComputeAborted');
+        }, Math.random() * 20);
+      });
+      req.end(body);
+      return;
+    }
     req.write(body.subarray(0, body.length >> 1), () => {
       if (settled) return;
       const socket = req.socket;
@@ -234,7 +213,7 @@ async function aborts(origin: string, durationMs: number, count: number): Promis
     const due = start + i * spacingMs;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const attempt = i % 2 === 0 ? abortMidCompute(url, body) : abortMidBody(url, body);
+    const attempt = abortingRequest(url, body, i % 2 === 0 ? 'mid-compute' : 'mid-body');
     pending.push(
       attempt.then((outcome) => {
         if (typeof outcome === 'string') result[outcome]++;
