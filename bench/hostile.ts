@@ -19,11 +19,9 @@
 // Markdown on stdout, progress on stderr. Bounded: loopback only, a timeout on every request, the
 // whole run killed after 3 minutes, children killed on exit, SIGINT and SIGTERM (and they exit
 // by themselves when this process's IPC channel closes).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -41,7 +39,7 @@ import {
 import { summarize, type LatencySummary } from './latencies.js';
 import { float32Body } from './payloads.js';
 import { rawLoad, send, type LoadResult, type RawRequest } from './raw-load.js';
-import { REPO_ROOT, startServer, type ServerProcess } from './server-process.js';
+import { freePort, killWithBench, REPO_ROOT, startServer, type ServerProcess } from './server-process.js';
 
 const QUICK = process.argv.includes('--quick');
 const DURATION = {
@@ -83,18 +81,6 @@ function manifestEnv(healthPort: number): Record<string, string | undefined> {
 // ---------------------------------------------------------------------------------------------
 // Bounds and children
 
-const children = new Set<ChildProcess>();
-function killChildren(): void {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.on('exit', killChildren);
-// bench/server-process.ts also handles these (kills the servers and exits); the children go with 'exit'.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killChildren();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
 setTimeout(() => {
   process.stderr.write(`hostile: still running after ${RUN_TIMEOUT_MS / 1000} s, killed\n`);
   process.exit(124);
@@ -102,15 +88,6 @@ setTimeout(() => {
 
 const log = (text: string) => process.stderr.write(`hostile: ${text}\n`);
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port from the OS');
-  return address.port;
-}
 
 /** Runs bench/hostile-client.ts in a child with an IPC channel; resolves once it reports 'started', with its final result to come. */
 async function startClient<T extends BurstResult | AbortResult>(args: string[]): Promise<{ result: Promise<T> }> {
@@ -118,8 +95,7 @@ async function startClient<T extends BurstResult | AbortResult>(args: string[]):
     cwd: REPO_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
+  killWithBench(child);
   let onStarted!: () => void;
   const started = new Promise<void>((resolve) => (onStarted = resolve));
   const result = new Promise<T>((resolve, reject) => {

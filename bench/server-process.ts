@@ -40,6 +40,12 @@ export interface ServerOptions {
 /** Every child still running, so that an error or a signal in the bench does not leave servers behind. */
 const running = new Set<ChildProcess>();
 
+/** Kills `child` too when the bench exits, fails or is interrupted (a load generator's child, say). */
+export function killWithBench(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
 }
@@ -53,7 +59,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** A port free on loopback now (the child binds it a moment later; nothing else here races for it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');
